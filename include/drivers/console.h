@@ -1,0 +1,40 @@
+/*
+ * console.h - where printk output goes and where shell input comes from.
+ *
+ * Each output device (16550 serial, VGA text) registers a struct console;
+ * console_write() sends text to all of them. Input characters from any
+ * device (serial receive, keyboard) are pushed with console_input_push(),
+ * usually from an interrupt handler, into one small ring that the shell
+ * reads with console_getc().
+ */
+#ifndef LABYRINTH_DRIVERS_CONSOLE_H
+#define LABYRINTH_DRIVERS_CONSOLE_H
+
+#include <types.h>
+
+struct console {
+	const char *name;
+	void (*write)(const char *text, size_t len);
+	struct console *next;
+};
+
+void console_register(struct console *con);
+void console_write(const char *text, size_t len);
+
+/* Called by input drivers, in interrupt context or with interrupts off. */
+void console_input_push(char c);
+/* Next input character, or -1 when none is waiting. Never blocks. */
+int console_trygetc(void);
+/* Wait (halting the CPU) until a character arrives. */
+char console_getc(void);
+
+/* Serial port COM1 (drivers/serial.c). */
+void serial_init(void);
+void serial_write(const char *text, size_t len);
+/* Poll for a received byte: -1 if none. */
+int serial_poll(void);
+
+/* VGA text mode, 80x25 (drivers/vga.c). */
+void vga_init(void);
+
+#endif

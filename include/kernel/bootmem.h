@@ -1,0 +1,29 @@
+/*
+ * bootmem.h - the physical memory the boot loader told us about.
+ *
+ * bootmem_init() reads the Multiboot memory map (or, if it is missing or
+ * malformed, mem_lower/mem_upper), prints it as a table, takes out what is
+ * not free (the first MiB, the kernel image, the Multiboot structures and
+ * anything above the direct map) and hands the rest to mm_init().
+ */
+#ifndef LABYRINTH_KERNEL_BOOTMEM_H
+#define LABYRINTH_KERNEL_BOOTMEM_H
+
+#include <kernel/multiboot.h>
+#include <types.h>
+
+#define BOOTMEM_MAX_RANGES 32
+
+struct bootmem_info {
+	u64 ram_bytes;		/* usable RAM the loader reported (all of it) */
+	u64 unmanaged_bytes;	/* usable RAM above the direct map, not used */
+	u64 ignored_above_4g;	/* usable RAM above 4 GiB, ignored */
+	bool from_fallback;	/* map missing/malformed: mem_lower/upper used */
+};
+
+extern struct bootmem_info bootmem;
+
+/* Returns what mm_init() returned (0 on success). */
+int bootmem_init(const struct multiboot_info *mbi);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * cmdline.c - parsing the kernel command line into parameters.
+ *
+ * Unknown parameters and bad values are reported, never fatal: the kernel
+ * keeps the default and says so, so a typo in grub.cfg cannot stop a boot.
+ */
+#include <kernel/cmdline.h>
+#include <kernel/printk.h>
+#include <lib/string.h>
+#include <mm/init.h>
+
+char boot_cmdline[CMDLINE_MAX];
+unsigned int timer_hz = 1000;
+
+#define HZ_MIN	19	/* the PIT's slowest rate is 1193182 / 65536 = 18.2 Hz */
+#define HZ_MAX	10000	/* QEMU delivers the PIT accurately up to ~10 kHz */
+
+static int set_loglevel(const char *value)
+{
+	unsigned long v;
+
+	if (parse_ulong(value, &v) || v > 7)
+		return -EINVAL;
+	console_loglevel = (int)v;
+	return 0;
+}
+
+static int set_hz(const char *value)
+{
+	unsigned long v;
+
+	if (parse_ulong(value, &v) || v < HZ_MIN || v > HZ_MAX)
+		return -EINVAL;
+	timer_hz = (unsigned int)v;
+	return 0;
+}
+
+/* Parameters consumed elsewhere: accepted here so they are not "unknown". */
+static int accept_any(const char *value __unused)
+{
+	return 0;
+}
+
+struct kernel_param {
+	const char *name;
+	int (*set)(const char *value);
+	const char *expect;	/* shown when a value is rejected */
+};
+
+static const struct kernel_param params[] = {
+	{ "loglevel", set_loglevel, "0..7" },
+	{ "hz", set_hz, "19..10000" },
+	{ "ktest", accept_any, "" },
+	{ "fault", accept_any, "" },
+	{ "console", accept_any, "" },
+};
+
+void cmdline_init(const char *raw)
+{
+	size_t n = raw ? strnlen(raw, CMDLINE_MAX - 1) : 0;
+
+	memcpy(boot_cmdline, raw ? raw : "", n);
+	boot_cmdline[n] = '\0';
+}
+
+static bool apply_kernel_param(const char *name, const char *value)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++) {
+		if (strcmp(params[i].name, name))
+			continue;
+		if (params[i].set(value))
+			printk(KERN_ERR "cmdline: bad value '%s' for %s= "
+			       "(expected %s); keeping the default\n",
+			       value, name, params[i].expect);
+		return true;
+	}
+	return false;
+}
+
+/* One word: "name=value" goes to its handler; a bare word is a flag. */
+static void parse_word(char *word)
+{
+	char *eq = strchr(word, '=');
+	int err;
+
+	if (!eq)
+		return;		/* a flag, or the kernel's file name (QEMU) */
+	*eq = '\0';
+	if (apply_kernel_param(word, eq + 1))
+		return;
+	err = mm_setup_param(word, eq + 1);
+	if (err == -ENOENT)
+		printk(KERN_WARNING "cmdline: unknown parameter '%s' ignored\n",
+		       word);
+	else if (err)
+		printk(KERN_ERR "cmdline: bad value '%s' for %s=; keeping the "
+		       "default\n", eq + 1, word);
+}
+
+void cmdline_parse(void)
+{
+	char copy[CMDLINE_MAX];
+	char *p = copy;
+
+	memcpy(copy, boot_cmdline, sizeof(copy));
+	while (*p) {
+		char *word;
+
+		while (*p == ' ')
+			p++;
+		word = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (*word)
+			parse_word(word);
+	}
+}
+
+/* Find word `name` or `name=value`; returns the start of the value or "" */
+static const char *find_param(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = boot_cmdline;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, name, len) &&
+		    (p[len] == '=' || p[len] == ' ' || p[len] == '\0'))
+			return p[len] == '=' ? p + len + 1 : p + len;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return NULL;
+}
+
+bool cmdline_has(const char *flag)
+{
+	return find_param(flag) != NULL;
+}
+
+bool cmdline_get(const char *name, char *buf, size_t size)
+{
+	const char *v = find_param(name);
+	size_t n = 0;
+
+	if (!v || !size)
+		return false;
+	while (v[n] && v[n] != ' ' && n + 1 < size) {
+		buf[n] = v[n];
+		n++;
+	}
+	buf[n] = '\0';
+	return true;
+}

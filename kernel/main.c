@@ -1,0 +1,57 @@
+/*
+ * main.c - kmain(), where the kernel starts after boot/entry.asm.
+ *
+ * The order matters: consoles first (so everything after can print), then
+ * the command line (log level, timer rate, allocator parameters), the CPU
+ * tables and interrupt controller, memory, and finally the shell, or the
+ * in-kernel tests in a test build.
+ */
+#include <asm/page.h>
+#include <drivers/console.h>
+#include <kernel/arch.h>
+#include <kernel/bootmem.h>
+#include <kernel/cmdline.h>
+#include <kernel/multiboot.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <kernel/version.h>
+#include <kernel/panic.h>
+
+/* Linked in only in the test kernel (tests/kernel/ktest.c). */
+void ktest_boot(void) __attribute__((weak));
+
+static void print_banner(void)
+{
+	printk(KERN_NOTICE "Labyrinth %s - a teaching kernel for memory and "
+	       "interrupts (i686)\n", LABYRINTH_VERSION);
+}
+
+static const char *boot_cmdline_from(u32 magic, const struct multiboot_info *mbi)
+{
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		return "";
+	if (!(mbi->flags & MULTIBOOT_INFO_CMDLINE) || !mbi->cmdline)
+		return "";
+	return __va(mbi->cmdline);
+}
+
+void kmain(u32 magic, u32 mbi_phys)
+{
+	const struct multiboot_info *mbi = __va(mbi_phys);
+
+	serial_init();
+	vga_init();
+	cmdline_init(boot_cmdline_from(magic, mbi));
+	print_banner();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("not booted by a Multiboot loader (magic %#x)", magic);
+	printk(KERN_INFO "Command line: %s\n", boot_cmdline);
+	cmdline_parse();
+
+	arch_init();
+	if (bootmem_init(mbi))
+		panic("no memory to manage");
+	if (ktest_boot)
+		ktest_boot();	/* test build only: may run tests and exit QEMU */
+	shell_run();
+}

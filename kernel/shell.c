@@ -1,0 +1,145 @@
+/*
+ * shell.c - a line-oriented shell on the console.
+ *
+ * The shell reads characters from the console input ring (filled by the
+ * serial and keyboard interrupt handlers), edits one line (backspace, ^U to
+ * erase the line, ^C to drop it), splits it into words and runs the command
+ * whose table entry has that name. Commands live with the code they show;
+ * this file has only the ones about the shell and the machine itself.
+ */
+#include <drivers/console.h>
+#include <kernel/shell.h>
+#include <lib/string.h>
+
+#define LINE_MAX 128
+
+extern const struct shell_command __shell_commands_start[];
+extern const struct shell_command __shell_commands_end[];
+
+static const struct shell_command *find_command(const char *name)
+{
+	for (const struct shell_command *c = __shell_commands_start;
+	     c < __shell_commands_end; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* Split line in place at spaces; returns the number of words. */
+static int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+
+	while (*line) {
+		while (*line == ' ' || *line == '\t')
+			*line++ = '\0';
+		if (!*line)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = line;
+		while (*line && *line != ' ' && *line != '\t')
+			line++;
+	}
+	return argc;
+}
+
+int shell_execute(struct seq *out, char *line)
+{
+	char *argv[SHELL_MAX_ARGS];
+	int argc = split_words(line, argv, SHELL_MAX_ARGS);
+	const struct shell_command *cmd;
+	int err;
+
+	if (argc < 0) {
+		seq_printf(out, "too many words (at most %d)\n", SHELL_MAX_ARGS);
+		return -EINVAL;
+	}
+	if (argc == 0)
+		return 0;
+	cmd = find_command(argv[0]);
+	if (!cmd) {
+		seq_printf(out, "%s: unknown command; type 'help' for the list\n",
+			   argv[0]);
+		return -ENOENT;
+	}
+	err = cmd->run(out, argc, argv);
+	if (err == -EINVAL)
+		seq_printf(out, "usage: %s\n", cmd->usage);
+	return err;
+}
+
+static void echo(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+/* Read one line with simple editing; returns its length. */
+static size_t read_line(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		char c = console_getc();
+
+		if (c == '\r' || c == '\n') {
+			echo("\n");
+			buf[len] = '\0';
+			return len;
+		}
+		if (c == '\b' || c == 0x7f) {	/* backspace or DEL */
+			if (len) {
+				len--;
+				echo("\b \b");
+			}
+		} else if (c == 0x15 || c == 0x03) {	/* ^U or ^C */
+			while (len) {
+				len--;
+				echo("\b \b");
+			}
+			if (c == 0x03)
+				echo("^C\n" SHELL_PROMPT);
+		} else if (c >= ' ' && c < 0x7f && len + 1 < size) {
+			char s[2] = { c, '\0' };
+
+			buf[len++] = c;
+			echo(s);
+		}
+	}
+}
+
+void shell_run(void)
+{
+	char line[LINE_MAX];
+
+	seq_puts(&seq_console, "Type 'help' for the list of commands.\n");
+	for (;;) {
+		seq_puts(&seq_console, SHELL_PROMPT);
+		read_line(line, sizeof(line));
+		shell_execute(&seq_console, line);
+	}
+}
+
+static int cmd_help(struct seq *out, int argc, char **argv)
+{
+	const struct shell_command *c;
+
+	if (argc > 2)
+		return -EINVAL;
+	if (argc == 2) {
+		c = find_command(argv[1]);
+		if (!c) {
+			seq_printf(out, "help: no command '%s'\n", argv[1]);
+			return -ENOENT;
+		}
+		seq_printf(out, "%s - %s\nusage: %s\n", c->name, c->help,
+			   c->usage);
+		return 0;
+	}
+	seq_puts(out, "Commands:\n");
+	for (c = __shell_commands_start; c < __shell_commands_end; c++)
+		seq_printf(out, "  %-10s %s\n", c->name, c->help);
+	return 0;
+}
+SHELL_COMMAND(help, "list the commands, or explain one", "help [COMMAND]",
+	      cmd_help);
