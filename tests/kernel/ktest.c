@@ -1,0 +1,127 @@
+/*
+ * ktest.c - the in-kernel test runner (linked into build/kernel-test.elf).
+ *
+ * kmain() calls ktest_boot() when this file is linked in. With `ktest` on
+ * the command line it runs every suite in the .ktest_suites section and
+ * prints KTAP version 1 on the consoles:
+ *
+ *	KTAP version 1
+ *	1..2                      (one line per suite)
+ *	    KTAP version 1
+ *	    # Subtest: mm
+ *	    1..3
+ *	    ok 1 mm_alloc_all_free_all
+ *	...
+ *	ok 1 mm
+ *
+ * and then leaves QEMU through isa-debug-exit: code 0 if every case passed
+ * (QEMU exits 1), code 1 if one failed (QEMU exits 3). With `fault=KIND` it
+ * provokes a CPU exception on purpose, so that tests can check the oops.
+ * Without either it returns and the kernel boots to the shell as usual.
+ */
+#include <kernel/arch.h>
+#include <kernel/cmdline.h>
+#include <kernel/printk.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include <tests/kernel/ktest.h>
+
+extern const struct ktest_suite *const __ktest_suites_start[];
+extern const struct ktest_suite *const __ktest_suites_end[];
+
+static struct ktest *current_test;
+
+void ktest_fail(struct ktest *t, const char *file, int line,
+		const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->failures++;
+	printk(KERN_NOTICE "        # %s: %s:%d: %s\n", t->name, file, line, msg);
+}
+
+/* Returns true if the case passed (or was skipped). */
+static bool run_case(const struct ktest_case *c, unsigned int nr)
+{
+	struct ktest t = { .name = c->name };
+
+	current_test = &t;
+	c->run(&t);
+	current_test = NULL;
+	if (t.skipped) {
+		printk(KERN_NOTICE "    ok %u %s # SKIP %s\n", nr, c->name,
+		       t.skip_reason ? t.skip_reason : "");
+		return true;
+	}
+	printk(KERN_NOTICE "    %s %u %s\n", t.failures ? "not ok" : "ok", nr,
+	       c->name);
+	return t.failures == 0;
+}
+
+static unsigned int run_suite(const struct ktest_suite *s, unsigned int nr)
+{
+	unsigned int failed = 0;
+
+	printk(KERN_NOTICE "    KTAP version 1\n    # Subtest: %s\n    1..%u\n",
+	       s->name, s->nr_cases);
+	if (s->init)
+		s->init();
+	for (unsigned int i = 0; i < s->nr_cases; i++)
+		if (!run_case(&s->cases[i], i + 1))
+			failed++;
+	printk(KERN_NOTICE "%s %u %s\n", failed ? "not ok" : "ok", nr, s->name);
+	return failed;
+}
+
+unsigned int ktest_run_all(void)
+{
+	unsigned int n = __ktest_suites_end - __ktest_suites_start;
+	unsigned int failed = 0;
+
+	printk(KERN_NOTICE "KTAP version 1\n1..%u\n", n);
+	for (unsigned int i = 0; i < n; i++)
+		failed += run_suite(__ktest_suites_start[i], i + 1);
+	printk(KERN_NOTICE "# ktest: %u case%s failed\n", failed,
+	       failed == 1 ? "" : "s");
+	return failed;
+}
+
+/* Deliberate CPU exceptions, for the oops tests. */
+static void provoke_fault(const char *kind)
+{
+	printk(KERN_NOTICE "ktest: provoking a fault: %s\n", kind);
+	if (!strcmp(kind, "pagefault")) {
+		volatile int *null = NULL;
+
+		*null = 42;
+	} else if (!strcmp(kind, "divide")) {
+		volatile int zero = 0;
+
+		printk("%d\n", 1 / zero);
+	} else if (!strcmp(kind, "invalid-opcode")) {
+		__builtin_trap();
+	} else if (!strcmp(kind, "panic")) {
+		extern void panic(const char *fmt, ...);
+
+		panic("ktest: panic on request");
+	} else {
+		printk(KERN_ERR "ktest: unknown fault kind '%s' (pagefault, "
+		       "divide, invalid-opcode, panic)\n", kind);
+	}
+}
+
+void ktest_boot(void)
+{
+	char kind[32];
+
+	if (cmdline_get("fault", kind, sizeof(kind)))
+		provoke_fault(kind);
+	if (!cmdline_has("ktest"))
+		return;
+	qemu_exit(ktest_run_all() ? 1 : 0);
+	arch_halt();
+}
