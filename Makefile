@@ -19,6 +19,15 @@ SHELL := /bin/bash
 
 BUILD := build
 
+# make V=1 shows every command; by default one short line per step.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
 # Toolchain: Debian's i686-linux-gnu- or an i686-elf- cross compiler,
 # whichever is found first; override with make TOOLPREFIX=...
 TOOLPREFIX ?= $(shell for p in i686-linux-gnu- i686-elf-; do \
@@ -62,24 +71,25 @@ test-kernel: $(BUILD)/kernel-test.elf
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(call say,NASM,$<)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 # Two links: the first gives the function addresses, gen-kallsyms turns them
 # into the symbol table that backtraces use, and the second links it in.
 # The table lives after .data, so the second link moves no code.
 define link_kernel
 	@mkdir -p $(dir $@)
-	$(PYTHON) tools/gen-kallsyms > $@.ks0.c
-	$(CC) $(CFLAGS) -c $@.ks0.c -o $@.ks0.o
-	$(LD) $(LDFLAGS) -o $@.pass1 $(1) $@.ks0.o $(LIBGCC)
-	$(NM) -n $@.pass1 > $@.nm
-	$(PYTHON) tools/gen-kallsyms $@.nm > $@.ks.c
-	$(CC) $(CFLAGS) -c $@.ks.c -o $@.ks.o
-	$(LD) $(LDFLAGS) -o $@ $(1) $@.ks.o $(LIBGCC)
+	$(call say,LD,$@)
+	$(Q)$(PYTHON) tools/gen-kallsyms > $@.ks0.c
+	$(Q)$(CC) $(CFLAGS) -c $@.ks0.c -o $@.ks0.o
+	$(Q)$(LD) $(LDFLAGS) -o $@.pass1 $(1) $@.ks0.o $(LIBGCC)
+	$(Q)$(NM) -n $@.pass1 > $@.nm
+	$(Q)$(PYTHON) tools/gen-kallsyms $@.nm > $@.ks.c
+	$(Q)$(CC) $(CFLAGS) -c $@.ks.c -o $@.ks.o
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(1) $@.ks.o $(LIBGCC)
 	@cmp -s <($(NM) -n $@.pass1 | grep -i ' t ') \
 		<($(NM) -n $@ | grep -i ' t ') || \
 		{ echo "kallsyms: code moved between links" >&2; rm -f $@; exit 1; }
@@ -98,11 +108,12 @@ ISO_DIR := $(BUILD)/isodir
 .PHONY: iso
 iso: $(BUILD)/labyrinth.iso
 $(BUILD)/labyrinth.iso: $(BUILD)/kernel.elf iso/grub.cfg
-	rm -rf $(ISO_DIR)
-	mkdir -p $(ISO_DIR)/boot/grub
-	cp $(BUILD)/kernel.elf $(ISO_DIR)/boot/kernel.elf
-	cp iso/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(ISO_DIR) 2>$(BUILD)/grub-mkrescue.log || \
+	$(call say,ISO,$@)
+	$(Q)rm -rf $(ISO_DIR)
+	$(Q)mkdir -p $(ISO_DIR)/boot/grub
+	$(Q)cp $(BUILD)/kernel.elf $(ISO_DIR)/boot/kernel.elf
+	$(Q)cp iso/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(ISO_DIR) 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # ---------------------------------------------------------------- QEMU
