@@ -228,8 +228,8 @@ static int hand_over(const struct range_set *usable)
 		n++;
 	}
 	printk(KERN_INFO "bootmem: %llu KiB of %llu KiB usable RAM handed to "
-	       "the page allocator in %u ranges\n", bytes >> 10,
-	       bootmem.ram_bytes >> 10, n);
+	       "the page allocator in %u range%s\n", bytes >> 10,
+	       bootmem.ram_bytes >> 10, n, n == 1 ? "" : "s");
 	return mm_init(ranges, n);
 }
 
