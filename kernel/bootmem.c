@@ -209,34 +209,31 @@ static void cut_boot_structures(struct range_set *usable,
 	}
 }
 
-/* Shrink each range to whole pages and pass them on. */
-static int hand_over(const struct range_set *usable)
+/* Shrink each range to whole pages; returns how many remain. */
+static unsigned int page_align_ranges(const struct range_set *usable,
+				      struct mem_range *out, unsigned int max)
 {
-	struct mem_range ranges[BOOTMEM_MAX_RANGES];
 	unsigned int n = 0;
-	u64 bytes = 0;
 
-	for (unsigned int i = 0; i < usable->nr; i++) {
+	for (unsigned int i = 0; i < usable->nr && n < max; i++) {
 		u64 s = ALIGN_UP(usable->r[i].start, (u64)PAGE_SIZE);
 		u64 e = ALIGN_DOWN(usable->r[i].end, (u64)PAGE_SIZE);
 
 		if (s >= e)
 			continue;
-		ranges[n].start = (phys_addr_t)s;
-		ranges[n].end = (phys_addr_t)e;
-		bytes += e - s;
+		out[n].start = (phys_addr_t)s;
+		out[n].end = (phys_addr_t)e;
 		n++;
 	}
-	printk(KERN_INFO "bootmem: %llu KiB of %llu KiB usable RAM handed to "
-	       "the page allocator in %u range%s\n", bytes >> 10,
-	       bootmem.ram_bytes >> 10, n, n == 1 ? "" : "s");
-	return mm_init(ranges, n);
+	return n;
 }
 
-int bootmem_init(const struct multiboot_info *mbi)
+int bootmem_find_ranges(const struct multiboot_info *mbi,
+			struct mem_range *out, unsigned int max)
 {
 	struct range_set usable = { .nr = 0 }, holes = { .nr = 0 };
 
+	memset(&bootmem, 0, sizeof(bootmem));
 	if (!read_mmap(mbi, &usable, &holes)) {
 		usable.nr = holes.nr = 0;
 		bootmem.from_fallback = true;
@@ -251,5 +248,21 @@ int bootmem_init(const struct multiboot_info *mbi)
 		range_cut(&usable, holes.r[i].start, holes.r[i].end);
 	clip_and_count(&usable);
 	cut_boot_structures(&usable, mbi);
-	return hand_over(&usable);
+	return (int)page_align_ranges(&usable, out, max);
+}
+
+int bootmem_init(const struct multiboot_info *mbi)
+{
+	struct mem_range ranges[BOOTMEM_MAX_RANGES];
+	int n = bootmem_find_ranges(mbi, ranges, BOOTMEM_MAX_RANGES);
+	u64 bytes = 0;
+
+	if (n <= 0)
+		return n ? n : -ENOMEM;
+	for (int i = 0; i < n; i++)
+		bytes += ranges[i].end - ranges[i].start;
+	printk(KERN_INFO "bootmem: %llu KiB of %llu KiB usable RAM handed to "
+	       "the page allocator in %d range%s\n", bytes >> 10,
+	       bootmem.ram_bytes >> 10, n, n == 1 ? "" : "s");
+	return mm_init(ranges, (unsigned int)n);
 }

@@ -23,6 +23,16 @@ struct bootmem_info {
 
 extern struct bootmem_info bootmem;
 
+struct mem_range;
+
+/*
+ * Steps 1-3 without the hand-over: fill out[] with the free page-aligned
+ * ranges; returns their number or a negative errno. Fills `bootmem`.
+ * Tests call it with a made-up multiboot_info.
+ */
+int bootmem_find_ranges(const struct multiboot_info *mbi,
+			struct mem_range *out, unsigned int max);
+
 /* Returns what mm_init() returned (0 on success). */
 int bootmem_init(const struct multiboot_info *mbi);
 
