@@ -123,8 +123,10 @@ QEMU_FLAGS := -m $(MEM) -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x0
 QEMU_APPEND = $(if $(APPEND),-append "$(APPEND)")
 
 .PHONY: run run-vga run-iso debug gdb doctor deps
+# tools/doctor: TOOLPREFIX and CFLAGS passed so it checks what we build with.
+DOCTOR = TOOLPREFIX='$(TOOLPREFIX)' CFLAGS='$(CFLAGS)' tools/doctor
 deps:
-	@tools/doctor --fix
+	@$(DOCTOR) --fix
 
 run: deps $(BUILD)/kernel.elf
 	@echo "Labyrinth in QEMU: serial console here. Quit with Ctrl-A X."
@@ -155,12 +157,14 @@ gdb: $(BUILD)/kernel.elf
 		$(BUILD)/kernel.elf
 
 doctor:
-	@tools/doctor
+	@$(DOCTOR)
 
 # ---------------------------------------------------------------- tests
+# make test T=memsize: only the tests whose name contains memsize.
 .PHONY: test
 test: deps
-	@$(PYTHON) tools/run-tests
+	@$(DOCTOR) --fix --need test
+	@$(PYTHON) tools/run-tests $(T)
 
 # ---------------------------------------------------------------- misc
 .PHONY: compdb clean
