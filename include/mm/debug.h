@@ -1,0 +1,42 @@
+/*
+ * mm/debug.h - the allocator's checks, as tests, gdb and the shell see them.
+ *
+ * Every bad call is reported through mm_report() (mm/report.c: break there),
+ * rate-limited per kind, counted, and refused with the state unchanged.
+ * mm_check() recounts every room from scratch.
+ */
+#ifndef LABYRINTH_MM_DEBUG_H
+#define LABYRINTH_MM_DEBUG_H
+
+#include <types.h>
+
+enum mm_bug {
+	MM_BUG_DOUBLE_FREE,	/* free of a page that is already free */
+	MM_BUG_NOT_ALLOCATED,	/* free of a page no allocation handed out */
+	MM_BUG_RESERVED,	/* free of a reserved frame */
+	MM_BUG_WRONG_ORDER,	/* free with another order than allocated */
+	MM_BUG_FOREIGN_FREE,	/* exclusive page freed by a non-owner */
+	MM_BUG_FOREIGN_HANDOFF,	/* exclusive page handed off by a non-owner */
+	MM_BUG_POISON,		/* a poisoned free page was written to */
+	MM_BUG_BAD_FLAGS,	/* invalid GFP flag combination */
+	MM_BUG_BAD_ORDER,	/* order above MAX_ORDER (or exclusive > 0) */
+	MM_BUG_SLEEP_ATOMIC,	/* GFP_KERNEL where sleeping is forbidden */
+	MM_BUG_BAD_CALL,	/* another misuse (bad room id, bad context) */
+	MM_BUG_ASSERT,		/* an internal MM_ASSERT() failed */
+	MM_WARN_ALLOC_FAIL,	/* an allocation returned NULL */
+	NR_MM_BUGS
+};
+
+/* How many times each kind was reported (printed or suppressed). */
+unsigned long mm_report_count(enum mm_bug kind);
+const char *mm_bug_name(enum mm_bug kind);
+
+/*
+ * Verify every invariant of every room; print each mismatch. Returns 0 if all
+ * hold, else minus the number of mismatches. Process context (takes the zone
+ * locks, turns interrupts off for the hot and exclusive rooms); walks all of
+ * mem_map, so it is for tests and debugging, not hot paths.
+ */
+int mm_check(void);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * mm/gfp.h - GFP flags and the page allocator's entry points.
+ *
+ * "GFP" is "get free pages", as in Linux. The flags an allocation carries
+ * choose its path through the labyrinth: the ordered list of rooms it may
+ * be served from (see docs/mm.md and mm/path.c):
+ *
+ *   GFP_KERNEL            hot, NORMAL above low, DMA above low; then sleeps
+ *   GFP_ATOMIC            hot, NORMAL above min, DMA above min, reserve
+ *   GFP_ATOMIC|EXCLUSIVE  the owner's exclusive room, then the GFP_ATOMIC path
+ *   GFP_DMA (with either) the DMA zone's rooms only
+ *
+ * Exactly one of GFP_KERNEL and GFP_ATOMIC must be given; the others are
+ * modifiers. Any other combination, an unknown bit or an order above
+ * MAX_ORDER is refused with a report.
+ */
+#ifndef LABYRINTH_MM_GFP_H
+#define LABYRINTH_MM_GFP_H
+
+#include <types.h>
+#include <mm/page.h>
+
+typedef unsigned int gfp_t;
+
+#define __GFP_DMA	0x01u	/* only ZONE_DMA (below 16 MiB) */
+#define __GFP_HIGH	0x02u	/* high priority: may enter the reserve */
+#define __GFP_WAIT	0x04u	/* may sleep */
+#define __GFP_EXCLUSIVE	0x08u	/* one owner; the owner's room first */
+#define __GFP_ZERO	0x10u	/* fill the block with zeroes */
+#define __GFP_NOWARN	0x20u	/* no report when the allocation fails */
+#define __GFP_BITS	0x3fu
+
+/*
+ * GFP_KERNEL - the caller may sleep: process context only, no lock held,
+ * interrupts on. Stays above the low watermark, never enters the reserve.
+ * When no room on its path can serve it, it sleeps until pages are freed and
+ * walks again (through the hooks of mm/sleep.h). It returns NULL only if the
+ * sleep hook gives up (before the scheduler exists: at once, counted as a
+ * "would sleep"); the caller must still check for NULL.
+ * Used where sleeping is forbidden (interrupt, interrupts off, lock held) it
+ * is reported once per call site and served without sleeping, as
+ * GFP_ATOMIC minus the reserve.
+ */
+#define GFP_KERNEL	__GFP_WAIT
+
+/*
+ * GFP_ATOMIC - the caller cannot sleep (interrupt handler, interrupts off,
+ * lock held); legal anywhere. Never blocks and never spins on a busy lock
+ * (it collides and moves on); may go down to the min watermark and then
+ * enter the reserve room below it. Returns NULL when every room on its path
+ * fails, counted and reported (unless __GFP_NOWARN), so the caller must have
+ * a fallback.
+ */
+#define GFP_ATOMIC	__GFP_HIGH
+
+/*
+ * GFP_EXCLUSIVE - add to GFP_ATOMIC (or GFP_KERNEL) for an order-0 page owned
+ * by the current context (an IRQ line or a thread). Served first from the
+ * owner's exclusive room (include/mm/exclusive.h), always zero-filled, and
+ * poisoned when freed. Only the owner may free it or hand it off
+ * (excl_page_handoff()). Not with GFP_DMA, not above order 0. On NULL the
+ * caller runs its fallback, as for its base class.
+ */
+#define GFP_EXCLUSIVE	__GFP_EXCLUSIVE
+
+/*
+ * GFP_DMA - add to GFP_KERNEL or GFP_ATOMIC for memory below 16 MiB (ISA
+ * DMA). Only the DMA zone's rooms are walked (not the hot room), with the
+ * base class's watermark. On NULL: as the base class.
+ */
+#define GFP_DMA		__GFP_DMA
+
+/* MAX_ORDER is the largest order: 2^10 pages = 4 MiB. */
+#define MAX_ORDER	10
+#define NR_ORDERS	(MAX_ORDER + 1)
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+void free_pages(struct page *page, unsigned int order);
+/* The address forms: NULL on failure; free by the address handed out. */
+void *get_free_pages(gfp_t gfp, unsigned int order);
+void free_pages_addr(void *addr, unsigned int order);
+
+/* Inline so that reports name the real caller of these. */
+static inline __attribute__((always_inline))
+struct page *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
+
+static inline __attribute__((always_inline))
+void free_page(struct page *page)
+{
+	free_pages(page, 0);
+}
+
+static inline __attribute__((always_inline))
+void *get_free_page(gfp_t gfp)
+{
+	return get_free_pages(gfp, 0);
+}
+
+static inline __attribute__((always_inline))
+void free_page_addr(void *addr)
+{
+	free_pages_addr(addr, 0);
+}
+
+/* Give every page in this CPU's hot room back to the zones (process ctx). */
+void mm_drain_hot(void);
+
+#endif

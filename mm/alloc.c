@@ -1,0 +1,155 @@
+/*
+ * alloc.c - alloc_pages(): check the request, walk the path, sleep if the
+ * class may, prepare the block.
+ *
+ * Calling context: GFP_ATOMIC anywhere; GFP_KERNEL in process context with
+ * interrupts on and no lock held (otherwise reported and served without
+ * sleeping). No lock is held on entry or exit; each room takes its own.
+ */
+#include "internal.h"
+#include <lib/string.h>
+
+/* Refuse unknown bits, a missing or double base class, bad combinations. */
+static bool gfp_valid(gfp_t gfp, unsigned int order, void *caller)
+{
+	gfp_t base = gfp & (__GFP_WAIT | __GFP_HIGH);
+
+	if ((gfp & ~__GFP_BITS) || (base != __GFP_WAIT && base != __GFP_HIGH) ||
+	    ((gfp & __GFP_EXCLUSIVE) && (gfp & __GFP_DMA))) {
+		mm_report(MM_BUG_BAD_FLAGS, "alloc_pages", caller, ~0UL, order,
+			  "invalid gfp 0x%x: give exactly one of GFP_KERNEL, "
+			  "GFP_ATOMIC; GFP_EXCLUSIVE not with GFP_DMA", gfp);
+		return false;
+	}
+	if (order > MAX_ORDER || ((gfp & __GFP_EXCLUSIVE) && order)) {
+		mm_report(MM_BUG_BAD_ORDER, "alloc_pages", caller, ~0UL, order,
+			  "invalid order %u (gfp 0x%x): at most %u, and 0 for "
+			  "GFP_EXCLUSIVE", order, gfp, MAX_ORDER);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A GFP_KERNEL caller that must not sleep: report it once per call site
+ * (the hint: use GFP_ATOMIC) and return true, so it is served as
+ * GFP_ATOMIC minus the reserve.
+ */
+static bool sleep_forbidden(unsigned int order, void *caller)
+{
+	static void *sites[32];
+	static unsigned int nr_sites;
+	unsigned int i;
+
+	if (likely(!in_interrupt() && !irqs_disabled() && !locks_held()))
+		return false;
+	for (i = 0; i < nr_sites; i++)
+		if (sites[i] == caller)
+			return true;
+	if (nr_sites < ARRAY_SIZE(sites))
+		sites[nr_sites++] = caller;
+	mm_report(MM_BUG_SLEEP_ATOMIC, "alloc_pages", caller, ~0UL, order,
+		  "sleeping allocation (GFP_KERNEL) in atomic context: use "
+		  "GFP_ATOMIC here, or allocate before entering atomic context;"
+		  " served without sleeping");
+	return true;
+}
+
+/* Check the poisoned frames of a block just taken; clear their mark. */
+static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
+{
+	unsigned int i, offset;
+
+	for (i = 0; i < (1u << ac->order); i++) {
+		if (!(page[i].flags & PG_poisoned))
+			continue;
+		page[i].flags &= (u16)~PG_poisoned;
+		if (!page_poison_intact(&page[i], &offset))
+			mm_report(MM_BUG_POISON, "alloc_pages", ac->caller,
+				  page_to_pfn(&page[i]), ac->order,
+				  "poisoned free page changed at offset %u: "
+				  "written after it was freed", offset);
+	}
+}
+
+/* Make the block taken from a room an allocated block for ac. */
+static void alloc_prep(struct page *page, const struct alloc_ctx *ac)
+{
+	if (unlikely(ac->poisoned || (page->flags & PG_poisoned)))
+		alloc_check_poison(page, ac);
+	page->flags = PG_head;
+	page->order = (u8)ac->order;
+	page->owner = OWNER_NONE;
+	if (ac->gfp & __GFP_EXCLUSIVE) {
+		page->flags |= PG_exclusive;
+		page->owner = current_owner();
+		if (!ac->from_pool)
+			memset(page_address(page), 0, PAGE_SIZE);
+	} else if (ac->gfp & __GFP_ZERO) {
+		memset(page_address(page), 0, PAGE_SIZE << ac->order);
+	}
+}
+
+/* Every room failed: count it, and say so unless __GFP_NOWARN. */
+static void alloc_failed(struct alloc_ctx *ac)
+{
+	stat_inc(&ac->cls->failures);
+	if (!(ac->gfp & __GFP_NOWARN))
+		mm_report(MM_WARN_ALLOC_FAIL, "alloc_pages", ac->caller, ~0UL,
+			  ac->order, "page allocation failure: %s, gfp 0x%x, "
+			  "%lu pages free", ac->cls->name, ac->gfp,
+			  mm_free_pages_quick());
+}
+
+/* The sleeping step: wait for frees and walk again, until served. */
+static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
+{
+	struct page *page = NULL;
+
+	while (!page && mm_sleep_wait(ac->gfp, ac->order) == 0)
+		page = path_walk(ac);
+	return page;
+}
+
+struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
+				  void *caller)
+{
+	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller };
+	bool atomic_ctx = false;
+	struct page *page = NULL;
+
+	if (unlikely(!gfp_valid(gfp, order, caller)))
+		return NULL;
+	if (gfp & __GFP_WAIT)
+		atomic_ctx = sleep_forbidden(order, caller);
+	ac.cannot_wait = !(gfp & __GFP_WAIT) || atomic_ctx;
+	ac.cls = gfp_class_of(gfp, atomic_ctx);
+	if (gfp & __GFP_EXCLUSIVE) {
+		page = excl_room_take(current_owner());
+		ac.from_pool = page != NULL;
+	}
+	if (!page)
+		page = path_walk(&ac);
+	if (unlikely(!page) && (gfp & __GFP_WAIT) && !atomic_ctx)
+		page = alloc_sleep_walk(&ac);
+	if (unlikely(!page)) {
+		alloc_failed(&ac);
+		return NULL;
+	}
+	alloc_prep(page, &ac);
+	return page;
+}
+
+/* Allocate 2^order contiguous frames; NULL when the path fails. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages_caller(gfp, order, __builtin_return_address(0));
+}
+
+void *get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	page = __alloc_pages_caller(gfp, order, __builtin_return_address(0));
+	return page ? page_address(page) : NULL;
+}

@@ -1,0 +1,215 @@
+/*
+ * check.c - mm_check(): recount every room from scratch.
+ *
+ * Two passes. The list pass walks every free list and room list and checks
+ * links, flags, alignment, zone bounds, counts, and that no block's buddy
+ * is left free and unmerged. The map pass walks mem_map in frame order,
+ * block by block, and checks that every frame is in exactly one place
+ * (reserved, a free block, a room, an allocated block): no overlap, no lost
+ * frame, and totals that match the counters.
+ *
+ * mm_check() holds both zone locks (DMA, then Normal: the only place two are
+ * held) with interrupts off for the whole walk. Process context.
+ */
+#include "internal.h"
+
+struct tally {
+	unsigned long zone_free[MAX_NR_ZONES];
+	unsigned long zone_poisoned[MAX_NR_ZONES];
+	unsigned long hot, pool, alloc, reserved;
+	int bad;
+};
+
+#define CHECK(t, cond, ...) do { \
+	if (unlikely(!(cond))) { \
+		(t)->bad++; \
+		printk(KERN_ERR "mm_check: " __VA_ARGS__); \
+	} \
+} while (0)
+
+/* Walk one list of frames; check links and return its length. */
+static unsigned long check_list(struct tally *t, const struct pfn_list *l,
+				const char *what)
+{
+	const struct page *page;
+	u32 prev = PFN_NONE;
+	unsigned long n = 0;
+
+	pfn_list_for_each(page, l) {
+		CHECK(t, page->prev == prev, "%s: pfn %#lx prev %#x, not %#x\n",
+		      what, page_to_pfn(page), page->prev, prev);
+		prev = (u32)page_to_pfn(page);
+		if (++n > max_pfn) {
+			CHECK(t, false, "%s: list loops\n", what);
+			break;
+		}
+	}
+	return n;
+}
+
+static void check_block(struct tally *t, const struct zone *z,
+			const struct page *blk, unsigned int o)
+{
+	pfn_t pfn = page_to_pfn(blk), buddy = pfn ^ (1UL << o);
+
+	CHECK(t, (blk->flags & ~PG_poisoned) == PG_buddy && blk->order == o,
+	      "%s order %u: pfn %#lx flags %#x order %u\n", z->name, o, pfn,
+	      blk->flags, blk->order);
+	CHECK(t, pfn_aligned(pfn, o), "%s: pfn %#lx not aligned to order %u\n",
+	      z->name, pfn, o);
+	CHECK(t, pfn >= z->start_pfn && pfn + (1UL << o) <= z->end_pfn,
+	      "%s: block %#lx order %u outside the zone\n", z->name, pfn, o);
+	CHECK(t, o == MAX_ORDER || buddy >= max_pfn ||
+	      !(mem_map[buddy].flags & PG_buddy) || mem_map[buddy].order != o,
+	      "%s: blocks %#lx and %#lx of order %u left unmerged\n", z->name,
+	      pfn, buddy, o);
+}
+
+static void check_zone_lists(struct tally *t, const struct zone *z)
+{
+	unsigned long total = 0, n;
+	const struct page *blk;
+	unsigned int o;
+
+	for (o = 0; o <= MAX_ORDER; o++) {
+		const struct free_area *fa = &z->free_area[o];
+
+		n = check_list(t, &fa->free_list, z->name);
+		CHECK(t, n == fa->nr_free, "%s order %u: %lu listed, nr_free "
+		      "%lu\n", z->name, o, n, fa->nr_free);
+		pfn_list_for_each(blk, &fa->free_list)
+			check_block(t, z, blk, o);
+		total += fa->nr_free << o;
+	}
+	CHECK(t, total == z->nr_free, "%s: lists hold %lu, nr_free %lu\n",
+	      z->name, total, z->nr_free);
+	CHECK(t, !z->present || (z->wmark[WMARK_MIN] < z->wmark[WMARK_LOW] &&
+	      z->wmark[WMARK_LOW] < z->wmark[WMARK_HIGH]),
+	      "%s: watermarks %lu/%lu/%lu not ordered\n", z->name,
+	      z->wmark[0], z->wmark[1], z->wmark[2]);
+}
+
+static void check_rooms(struct tally *t)
+{
+	const struct hot_room *hot = &hot_rooms[smp_processor_id()];
+	const struct page *page;
+	unsigned int id;
+
+	CHECK(t, check_list(t, &hot->list, "hot") == hot->count,
+	      "hot: count %u does not match its list\n", hot->count);
+	pfn_list_for_each(page, &hot->list)
+		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot,
+		      "hot: pfn %#lx flags %#x\n", page_to_pfn(page),
+		      page->flags);
+	for (id = 0; id < NR_EXCL_ROOMS; id++) {
+		const struct excl_room *r = &excl_rooms[id];
+
+		if (!r->name)
+			continue;
+		CHECK(t, check_list(t, &r->list, r->name) == r->count &&
+		      r->count <= r->target, "room %s: count %u target %u\n",
+		      r->name, r->count, r->target);
+		pfn_list_for_each(page, &r->list)
+			CHECK(t, page->flags == PG_pool && page->room == id &&
+			      page->owner == r->owner, "room %s: pfn %#lx "
+			      "flags %#x\n", r->name, page_to_pfn(page),
+			      page->flags);
+	}
+}
+
+/* Frames inside a block after its head carry no state of their own. */
+static void check_tails(struct tally *t, pfn_t pfn, unsigned int order)
+{
+	pfn_t i;
+
+	for (i = pfn + 1; i < pfn + (1UL << order) && i < max_pfn; i++)
+		CHECK(t, !(mem_map[i].flags & ~PG_poisoned), "pfn %#lx "
+		      "(flags %#x) overlaps the block at %#lx order %u\n", i,
+		      mem_map[i].flags, pfn, order);
+}
+
+/* Count a free block's poisoned frames into its zone's tally. */
+static void tally_poison(struct tally *t, pfn_t pfn, unsigned int order)
+{
+	pfn_t i;
+
+	for (i = pfn; i < pfn + (1UL << order) && i < max_pfn; i++)
+		if (mem_map[i].flags & PG_poisoned)
+			t->zone_poisoned[pfn_zone(pfn) - zones]++;
+}
+
+/* Walk mem_map block by block; every frame must be in one place. */
+static void check_map(struct tally *t)
+{
+	pfn_t pfn = 0;
+
+	while (pfn < max_pfn) {
+		const struct page *page = &mem_map[pfn];
+		unsigned int order = 0;
+
+		if (page->flags & PG_reserved) {
+			t->reserved++;
+		} else if (page->flags & PG_buddy) {
+			order = page->order;
+			t->zone_free[pfn_zone(pfn) - zones] += 1UL << order;
+			tally_poison(t, pfn, order);
+		} else if (page->flags & PG_head) {
+			order = page->order;
+			t->alloc += 1UL << order;
+		} else if (page->flags & PG_hot) {
+			t->hot++;
+		} else if (page->flags & PG_pool) {
+			t->pool++;
+		} else {
+			CHECK(t, false, "pfn %#lx (flags %#x) is in no room and "
+			      "no allocation: lost\n", pfn, page->flags);
+		}
+		check_tails(t, pfn, order);
+		pfn += 1UL << order;
+	}
+}
+
+static void check_totals(struct tally *t)
+{
+	unsigned long pool = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		CHECK(t, t->zone_free[i] == zones[i].nr_free, "%s: map has %lu "
+		      "free, nr_free %lu\n", zones[i].name, t->zone_free[i],
+		      zones[i].nr_free);
+		CHECK(t, t->zone_poisoned[i] == zones[i].nr_poisoned, "%s: map "
+		      "has %lu poisoned, nr_poisoned %lu\n", zones[i].name,
+		      t->zone_poisoned[i], zones[i].nr_poisoned);
+	}
+	for (i = 0; i < NR_EXCL_ROOMS; i++)
+		pool += excl_rooms[i].name ? excl_rooms[i].count : 0;
+	CHECK(t, t->hot == hot_rooms[0].count, "map has %lu hot, room %u\n",
+	      t->hot, hot_rooms[0].count);
+	CHECK(t, t->pool == pool, "map has %lu pool pages, rooms %lu\n",
+	      t->pool, pool);
+	CHECK(t, t->reserved == mm_reserved_pages, "map has %lu reserved, "
+	      "expected %lu\n", t->reserved, mm_reserved_pages);
+}
+
+int mm_check(void)
+{
+	struct tally t = { 0 };
+	unsigned long flags;
+	unsigned int i;
+
+	if (!mem_map)
+		return -EINVAL;
+	local_irq_save(flags);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		spin_lock(&zones[i].lock);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		check_zone_lists(&t, &zones[i]);
+	check_rooms(&t);
+	check_map(&t);
+	check_totals(&t);
+	for (i = MAX_NR_ZONES; i-- > 0;)
+		spin_unlock(&zones[i].lock);
+	local_irq_restore(flags);
+	return -t.bad;
+}

@@ -1,0 +1,220 @@
+/*
+ * exclusive.c - exclusive rooms, exclusive page ownership, poisoning.
+ *
+ * An exclusive room is a pool of zeroed order-0 pages kept for one owner
+ * (an IRQ line or a thread). Its pages have PG_pool, room = the room's index
+ * and owner = the room's owner; count is the length of its list and never
+ * exceeds target. Rooms are touched with interrupts off and no lock (one
+ * CPU), so an interrupt handler pops a page in a few instructions.
+ *
+ * An allocated exclusive page has PG_head | PG_exclusive and its owner.
+ * Freed, it is filled with PAGE_POISON and marked PG_poisoned before it
+ * returns to any room; alloc.c checks the poison when it is handed out again.
+ */
+#include "internal.h"
+#include <lib/string.h>
+
+struct excl_room excl_rooms[NR_EXCL_ROOMS];
+
+void excl_rooms_init(void)
+{
+	memset(excl_rooms, 0, sizeof(excl_rooms));
+}
+
+/* The room with this id, or NULL (and a report) for a bad id. */
+static struct excl_room *excl_room_get(int id, const char *fn, void *caller)
+{
+	if (id >= 0 && id < NR_EXCL_ROOMS && excl_rooms[id].name)
+		return &excl_rooms[id];
+	mm_report(MM_BUG_BAD_CALL, fn, caller, ~0UL, 0,
+		  "no exclusive room with id %d", id);
+	return NULL;
+}
+
+int excl_room_find(owner_t owner)
+{
+	int id;
+
+	for (id = 0; id < NR_EXCL_ROOMS; id++)
+		if (excl_rooms[id].name && excl_rooms[id].owner == owner)
+			return id;
+	return -ENOENT;
+}
+
+unsigned int excl_room_count(int id)
+{
+	if (id < 0 || id >= NR_EXCL_ROOMS || !excl_rooms[id].name)
+		return 0;
+	return excl_rooms[id].count;
+}
+
+int excl_room_create(owner_t owner, unsigned int target, const char *name)
+{
+	struct excl_room *room;
+	unsigned long flags;
+	int id;
+
+	if (owner == OWNER_NONE || !name || !target ||
+	    target > EXCL_TARGET_MAX)
+		return -EINVAL;
+	if (excl_room_find(owner) >= 0)
+		return -EEXIST;
+	for (id = 0; id < NR_EXCL_ROOMS && excl_rooms[id].name; id++)
+		;
+	if (id == NR_EXCL_ROOMS)
+		return -EBUSY;
+	room = &excl_rooms[id];
+	local_irq_save(flags);
+	*room = (struct excl_room){ .name = name, .owner = owner,
+				    .target = target };
+	pfn_list_init(&room->list);
+	local_irq_restore(flags);
+	return id;
+}
+
+/* Turn an allocated page into a zeroed pool page of room; false if full. */
+static bool excl_room_push(struct excl_room *room, int id, struct page *page)
+{
+	unsigned long flags;
+	bool taken = false;
+
+	memset(page_address(page), 0, PAGE_SIZE);
+	local_irq_save(flags);
+	if (room->name && room->count < room->target) {
+		page->flags = PG_pool;
+		page->room = (u8)id;
+		page->owner = room->owner;
+		pfn_list_add(&room->list, page);
+		room->count++;
+		room->refills++;
+		taken = true;
+	}
+	local_irq_restore(flags);
+	return taken;
+}
+
+int excl_room_refill(int id)
+{
+	void *caller = __builtin_return_address(0);
+	struct excl_room *room = excl_room_get(id, "excl_room_refill", caller);
+	struct page *page;
+	int added = 0;
+
+	if (!room)
+		return -EINVAL;
+	if (in_interrupt() || irqs_disabled() || locks_held()) {
+		mm_report(MM_BUG_BAD_CALL, "excl_room_refill", caller, ~0UL, 0,
+			  "refill needs process context (it may sleep)");
+		return -EPERM;
+	}
+	while (room->count < room->target) {
+		page = __alloc_pages_caller(GFP_KERNEL | __GFP_NOWARN, 0,
+					    caller);
+		if (!page)
+			return added ? added : -ENOMEM;
+		if (!excl_room_push(room, id, page)) {
+			__free_pages_caller(page, 0, caller);
+			break;
+		}
+		added++;
+	}
+	return added;
+}
+
+int excl_room_destroy(int id)
+{
+	struct excl_room *room;
+	struct page *page;
+	unsigned long flags;
+	int freed = 0;
+
+	room = excl_room_get(id, "excl_room_destroy", __builtin_return_address(0));
+	if (!room)
+		return -EINVAL;
+	for (;;) {
+		local_irq_save(flags);
+		page = pfn_list_pop(&room->list);
+		if (page)
+			room->count--;
+		else
+			room->name = NULL;	/* empty: free the slot */
+		local_irq_restore(flags);
+		if (!page)
+			return freed;
+		page->flags = 0;
+		page->owner = OWNER_NONE;
+		zone_room_put(page, 0, false);
+		freed++;
+	}
+}
+
+/* Pop a zeroed page from owner's room, or NULL. Any context. */
+struct page *excl_room_take(owner_t owner)
+{
+	struct excl_room *room;
+	struct page *page = NULL;
+	unsigned long flags;
+	int id;
+
+	local_irq_save(flags);
+	id = excl_room_find(owner);
+	if (id >= 0) {
+		room = &excl_rooms[id];
+		page = pfn_list_pop(&room->list);
+		if (page) {
+			room->count--;
+			room->stats.served++;
+			page->flags = 0;
+		} else {
+			room->stats.misses++;
+		}
+	}
+	local_irq_restore(flags);
+	return page;
+}
+
+int excl_page_handoff(struct page *page, owner_t new_owner)
+{
+	void *caller = __builtin_return_address(0);
+	const char *fn = "excl_page_handoff";
+	char who[48];
+
+	if (!page_valid(page) || !(page->flags & PG_head) ||
+	    !(page->flags & PG_exclusive) || new_owner == OWNER_NONE) {
+		mm_report(MM_BUG_BAD_CALL, fn, caller,
+			  page_valid(page) ? page_to_pfn(page) : ~0UL, 0,
+			  "hand-off of a page that is not an allocated "
+			  "exclusive page, or to no owner");
+		return -EINVAL;
+	}
+	if (page->owner != current_owner()) {
+		mm_report(MM_BUG_FOREIGN_HANDOFF, fn, caller, page_to_pfn(page),
+			  0, "foreign hand-off: the page is owned by %s",
+			  owner_name(page->owner, who, sizeof(who)));
+		return -EPERM;
+	}
+	page->owner = new_owner;
+	return 0;
+}
+
+/* Fill a freed exclusive page with PAGE_POISON and mark it. */
+void page_poison(struct page *page)
+{
+	memset(page_address(page), PAGE_POISON, PAGE_SIZE);
+	page->flags |= PG_poisoned;
+}
+
+/* Is the poison intact? If not, *offset is the first changed byte. */
+bool page_poison_intact(const struct page *page, unsigned int *offset)
+{
+	const u8 *p = page_address(page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE; i++) {
+		if (p[i] != PAGE_POISON) {
+			*offset = i;
+			return false;
+		}
+	}
+	return true;
+}

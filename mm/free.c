@@ -1,0 +1,138 @@
+/*
+ * free.c - free_pages(): check the call, poison exclusive pages, give the
+ * block back to the hot room or its zone.
+ *
+ * Any context. A bad call (double free, a page never allocated, a reserved
+ * frame, a wrong order, a foreign free of an exclusive page) is reported
+ * and refused: nothing is changed.
+ *
+ * An order-0 page goes to the hot room while it is below its high mark,
+ * else to its zone. A caller that cannot wait only trylocks the zone; if the
+ * lock is busy, the block's frames are pushed on the hot room instead (at
+ * most 2^MAX_ORDER pushes), so a free never waits and never loses a page.
+ */
+#include "internal.h"
+
+/* Is page a pointer to an entry of mem_map? */
+bool page_valid(const struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+
+	return page && mem_map && off % sizeof(struct page) == 0 &&
+	       off / sizeof(struct page) < max_pfn;
+}
+
+/* Does page lie inside a free buddy block (as its head or a tail)? */
+static bool in_free_block(const struct page *page)
+{
+	pfn_t pfn = page_to_pfn(page);
+	unsigned int order;
+
+	for (order = 0; order <= MAX_ORDER; order++) {
+		const struct page *head = pfn_to_page(pfn & ~((1UL << order) - 1));
+
+		if ((head->flags & PG_buddy) && head->order >= order)
+			return true;
+	}
+	return false;
+}
+
+/* Name the room a free page is in, for a double-free report. */
+static const char *free_room_name(const struct page *page)
+{
+	if (page->flags & PG_hot)
+		return "the hot room";
+	if (page->flags & PG_pool)
+		return "an exclusive room";
+	return "a zone free list";
+}
+
+/* Report why free_pages(page, order) is refused. */
+static noinline void free_bad(struct page *page, unsigned int order,
+			      void *caller)
+{
+	const char *fn = "free_pages";
+	char who[48];
+	pfn_t pfn;
+
+	if (!page_valid(page)) {
+		mm_report(MM_BUG_NOT_ALLOCATED, fn, caller, ~0UL, order,
+			  "%p is not a frame in mem_map", (void *)page);
+		return;
+	}
+	pfn = page_to_pfn(page);
+	if (page->flags & PG_reserved)
+		mm_report(MM_BUG_RESERVED, fn, caller, pfn, order,
+			  "free of a reserved frame (never handed out)");
+	else if ((page->flags & PG_head) && page->order != order)
+		mm_report(MM_BUG_WRONG_ORDER, fn, caller, pfn, order,
+			  "wrong order: the block was allocated as order %u",
+			  page->order);
+	else if (page->flags & PG_head)
+		mm_report(MM_BUG_FOREIGN_FREE, fn, caller, pfn, order,
+			  "foreign free of an exclusive page owned by %s",
+			  owner_name(page->owner, who, sizeof(who)));
+	else if ((page->flags & (PG_hot | PG_pool)) || in_free_block(page))
+		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
+			  "double free: the page is already free, in %s",
+			  free_room_name(page));
+	else
+		mm_report(MM_BUG_NOT_ALLOCATED, fn, caller, pfn, order,
+			  "free of a page never allocated (not the head of an "
+			  "allocated block)");
+}
+
+/* The common case in a few tests; free_bad() explains the rest. */
+static bool free_ok(struct page *page, unsigned int order)
+{
+	if (unlikely(!page_valid(page)))
+		return false;
+	if ((page->flags & (PG_head | PG_exclusive)) == PG_head)
+		return page->order == order;
+	return (page->flags & PG_head) && page->order == order &&
+	       page->owner == current_owner();
+}
+
+/* The zone lock was busy: keep every frame in the hot room instead. */
+static void free_collided(struct page *page, unsigned int order)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1u << order); i++) {
+		page[i].flags &= PG_poisoned;
+		hot_room_put(&page[i], true);
+	}
+}
+
+void __free_pages_caller(struct page *page, unsigned int order, void *caller)
+{
+	if (unlikely(!free_ok(page, order))) {
+		free_bad(page, order, caller);
+		return;
+	}
+	if (page->flags & PG_exclusive)
+		page_poison(page);
+	page->flags &= PG_poisoned;
+	page->owner = OWNER_NONE;
+	if (order == 0 && hot_room_put(page, false))
+		goto out;
+	if (zone_room_put(page, order, mm_cannot_wait()) < 0)
+		free_collided(page, order);
+out:
+	if (unlikely(mm_sleepers))
+		mm_wake_waiters();
+}
+
+/* Free a block of 2^order frames that alloc_pages() returned. */
+void free_pages(struct page *page, unsigned int order)
+{
+	__free_pages_caller(page, order, __builtin_return_address(0));
+}
+
+/* Free by address; NULL is ignored, as free(NULL) is. */
+void free_pages_addr(void *addr, unsigned int order)
+{
+	if (addr)
+		__free_pages_caller(virt_to_page(addr), order,
+				    __builtin_return_address(0));
+}

@@ -1,0 +1,239 @@
+/*
+ * mm/internal.h - what only the files of mm/ share.
+ *
+ * Lock order: mm/ takes one lock at a time, a zone lock, with interrupts on.
+ * The hot room and the exclusive rooms have no lock: they are touched with
+ * interrupts off (one CPU) for a few instructions, never while a zone lock
+ * is awaited. An interrupt can arrive while process context holds a zone
+ * lock, so interrupt-time callers only ever trylock a zone (a collision).
+ */
+#ifndef LABYRINTH_MM_INTERNAL_H
+#define LABYRINTH_MM_INTERNAL_H
+
+#include <types.h>
+#include <asm/page.h>
+#include <asm/irqflags.h>
+#include <asm/spinlock.h>
+#include <asm/context.h>
+#include <kernel/printk.h>
+#include <mm/page.h>
+#include <mm/gfp.h>
+#include <mm/zone.h>
+#include <mm/exclusive.h>
+#include <mm/debug.h>
+#include <lib/seq.h>
+
+/* The caller's address in reports: %pS names the symbol in the kernel. */
+#ifdef HOST_TEST
+#define CALLER_FMT	"%p"
+#else
+#define CALLER_FMT	"%pS"
+#endif
+
+#define noinline	__attribute__((noinline))
+
+/* ---- reports (report.c) ---- */
+
+noinline void mm_report(enum mm_bug kind, const char *func, void *caller,
+			pfn_t pfn, unsigned int order, const char *fmt, ...)
+	__printf(6, 7);
+noinline void mm_assert_failed(const char *cond, const char *func,
+			       const char *file, int line);
+
+/* A cheap entry check: report (and carry on) when cond is false. */
+#define MM_ASSERT(cond) do { \
+	if (unlikely(!(cond))) \
+		mm_assert_failed(#cond, __func__, __FILE__, __LINE__); \
+} while (0)
+
+/* Bump a counter an interrupt may also bump. */
+static inline void stat_inc(unsigned long *counter)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	(*counter)++;
+	local_irq_restore(flags);
+}
+
+/* A context where the caller must not wait: it may only trylock. */
+static inline bool mm_cannot_wait(void)
+{
+	return in_interrupt() || irqs_disabled();
+}
+
+/* ---- frame lists linked by pfn (struct page next/prev) ---- */
+
+static inline void pfn_list_init(struct pfn_list *l)
+{
+	l->first = PFN_NONE;
+}
+
+static inline bool pfn_list_empty(const struct pfn_list *l)
+{
+	return l->first == PFN_NONE;
+}
+
+static inline void pfn_list_add(struct pfn_list *l, struct page *page)
+{
+	u32 pfn = (u32)page_to_pfn(page);
+
+	page->next = l->first;
+	page->prev = PFN_NONE;
+	if (l->first != PFN_NONE)
+		mem_map[l->first].prev = pfn;
+	l->first = pfn;
+}
+
+static inline void pfn_list_del(struct pfn_list *l, struct page *page)
+{
+	if (page->prev != PFN_NONE)
+		mem_map[page->prev].next = page->next;
+	else
+		l->first = page->next;
+	if (page->next != PFN_NONE)
+		mem_map[page->next].prev = page->prev;
+	page->next = PFN_NONE;
+	page->prev = PFN_NONE;
+}
+
+/* Pop the first frame, or NULL. Only prev of the new first needs fixing. */
+static inline struct page *pfn_list_pop(struct pfn_list *l)
+{
+	struct page *page;
+
+	if (l->first == PFN_NONE)
+		return NULL;
+	page = &mem_map[l->first];
+	l->first = page->next;
+	if (page->next != PFN_NONE)
+		mem_map[page->next].prev = PFN_NONE;
+	page->next = PFN_NONE;
+	return page;
+}
+
+#define pfn_list_for_each(page, l) \
+	for (page = ((l)->first == PFN_NONE ? NULL : &mem_map[(l)->first]); \
+	     page; \
+	     page = (page->next == PFN_NONE ? NULL : &mem_map[page->next]))
+
+/* ---- buddy free lists (buddy.c), caller holds z->lock ---- */
+
+struct page *__buddy_take(struct zone *z, unsigned int order,
+			  unsigned int *poisoned);
+void __buddy_free(struct zone *z, struct page *page, unsigned int order);
+bool pfn_aligned(pfn_t pfn, unsigned int order);
+
+/* ---- rooms (hot.c, room.c, exclusive.c) ---- */
+
+#define HOT_HIGH_DEFAULT	64
+
+struct hot_room {
+	struct pfn_list list;	/* order-0 pages, used as a stack */
+	unsigned int count;	/* pages on list */
+	unsigned int high;	/* a free keeps at most this many here */
+	struct room_stats stats;	/* all fields with interrupts off */
+};
+
+extern struct hot_room hot_rooms[NR_CPUS];
+
+struct excl_room {
+	const char *name;	/* NULL: slot unused */
+	owner_t owner;
+	struct pfn_list list;	/* zeroed PG_pool pages */
+	unsigned int count, target;
+	unsigned long refills;	/* pages added by refills */
+	struct room_stats stats;
+};
+
+extern struct excl_room excl_rooms[NR_EXCL_ROOMS];
+
+struct page *hot_room_take(void);
+bool hot_room_put(struct page *page, bool force);
+void hot_room_init(unsigned int high);
+
+struct alloc_ctx;
+struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
+			    enum wmark mark);
+struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac);
+int zone_room_put(struct page *page, unsigned int order, bool cannot_wait);
+bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
+			  bool cannot_wait);
+
+struct page *excl_room_take(owner_t owner);
+void excl_rooms_init(void);
+void page_poison(struct page *page);
+bool page_poison_intact(const struct page *page, unsigned int *offset);
+
+/* ---- paths and allocation (path.c, alloc.c, free.c) ---- */
+
+enum room_kind { ROOM_END, ROOM_HOT, ROOM_ZONE, ROOM_RESERVE };
+
+struct path_step {
+	u8 kind;	/* enum room_kind */
+	u8 zone;	/* enum zone_type, for ROOM_ZONE and ROOM_RESERVE */
+	u8 mark;	/* enum wmark, for ROOM_ZONE */
+};
+
+/* One allocation class: a path and what happens when it fails. */
+struct gfp_class {
+	const char *name;
+	const struct path_step *path;
+	const char *on_fail;
+	unsigned long failures;	/* NULL returns (I) */
+};
+
+enum gfp_class_id {
+	CLASS_KERNEL, CLASS_ATOMIC, CLASS_NOSLEEP,
+	CLASS_DMA_KERNEL, CLASS_DMA_ATOMIC, CLASS_DMA_NOSLEEP,
+	NR_GFP_CLASSES
+};
+
+extern struct gfp_class gfp_classes[NR_GFP_CLASSES];
+
+struct alloc_ctx {
+	gfp_t gfp;
+	unsigned int order;
+	bool cannot_wait;	/* trylock only */
+	bool from_pool;		/* served by an exclusive room: already zero */
+	unsigned int poisoned;	/* PG_poisoned frames in the block taken */
+	struct gfp_class *cls;
+	void *caller;
+};
+
+struct gfp_class *gfp_class_of(gfp_t gfp, bool atomic_ctx);
+struct page *path_walk(struct alloc_ctx *ac);
+void path_show(struct seq *s, const struct gfp_class *cls);
+
+void __free_pages_caller(struct page *page, unsigned int order, void *caller);
+struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
+				  void *caller);
+bool page_valid(const struct page *page);
+unsigned long mm_free_pages_quick(void);
+
+/* ---- sleeping (sleep.c) ---- */
+
+int mm_sleep_wait(gfp_t gfp, unsigned int order);
+void mm_wake_waiters(void);
+extern unsigned int mm_sleepers;
+void sleep_init(void);
+
+/* ---- set-up (init.c, param.c) ---- */
+
+struct wmark_param {
+	bool set;
+	unsigned long mark[NR_WMARK];
+};
+
+extern unsigned long param_min_free_kbytes;	/* 0: the formula */
+extern struct wmark_param param_wmark[MAX_NR_ZONES];
+extern unsigned int param_hot_high;
+extern unsigned long mm_reserved_pages;		/* frames not handed over */
+extern unsigned long mm_map_pages;		/* frames mem_map occupies */
+
+void wmark_setup(void);
+unsigned long int_sqrt(unsigned long x);
+void mm_params_reset(void);	/* back to defaults (host tests) */
+void mm_reports_reset(void);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * param.c - watermarks: the formula, and the command-line overrides.
+ *
+ * The formula is Linux's min_free_kbytes idea, scaled for small machines:
+ *
+ *   min_free_kbytes = 4 * sqrt(managed_kbytes), clamped to [128, 65536]
+ *                     and to at most 1/16 of managed memory;
+ *   a zone's min    = min_free_kbytes / 4 (pages) * zone pages / all pages,
+ *                     at least 1;
+ *   low  = min + max(min / 4, 1)     (min * 5/4)
+ *   high = min + max(min / 2, 2)     (min * 3/2)
+ *
+ * so min < low < high always. 16 MiB gives min_free_kbytes = 512 (128
+ * pages), 128 MiB gives 1448, 896 MiB gives 3786.
+ *
+ * Overrides (mm_setup_param(), before mm_init()): min_free_kbytes=N;
+ * wmark_dma=MIN,LOW,HIGH and wmark_normal=MIN,LOW,HIGH in pages (they win
+ * over the formula for their zone if HIGH fits in the zone); mm_hot_high=N.
+ */
+#include "internal.h"
+#include <lib/string.h>
+#include <mm/init.h>
+
+unsigned long param_min_free_kbytes;
+struct wmark_param param_wmark[MAX_NR_ZONES];
+unsigned int param_hot_high = HOT_HIGH_DEFAULT;
+
+void mm_params_reset(void)
+{
+	param_min_free_kbytes = 0;
+	memset(param_wmark, 0, sizeof(param_wmark));
+	param_hot_high = HOT_HIGH_DEFAULT;
+}
+
+/* Boot-time integer square root (Newton's method). */
+unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = x, y;
+
+	if (x < 2)
+		return x;
+	y = (r + x / r) / 2;
+	while (y < r) {
+		r = y;
+		y = (r + x / r) / 2;
+	}
+	return r;
+}
+
+/* Parse a decimal number; *s moves past it. False if there is none. */
+static bool parse_num(const char **s, unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (~0UL - 9) / 10)
+			return false;
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	}
+	*s = p;
+	*out = v;
+	return true;
+}
+
+/* "N" alone, within [lo, hi]. */
+static int parse_one(const char *name, const char *v, unsigned long lo,
+		     unsigned long hi, unsigned long *out)
+{
+	if (!v || !parse_num(&v, out) || *v || *out < lo || *out > hi) {
+		pr_err("mm: %s=%s: expected a number from %lu to %lu\n",
+		       name, v ? v : "", lo, hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "MIN,LOW,HIGH" in pages, MIN < LOW < HIGH. */
+static int parse_wmark(const char *name, const char *v, struct wmark_param *w)
+{
+	const char *p = v;
+	unsigned long m[NR_WMARK];
+	unsigned int i;
+
+	for (i = 0; i < NR_WMARK; i++) {
+		if ((i && *p++ != ',') || !parse_num(&p, &m[i]))
+			goto bad;
+	}
+	if (*p || !m[0] || m[0] >= m[1] || m[1] >= m[2])
+		goto bad;
+	w->set = true;
+	for (i = 0; i < NR_WMARK; i++)
+		w->mark[i] = m[i];
+	return 0;
+bad:
+	pr_err("mm: %s=%s: expected MIN,LOW,HIGH in pages, 0 < MIN < LOW < "
+	       "HIGH\n", name, v ? v : "");
+	return -EINVAL;
+}
+
+int mm_setup_param(const char *name, const char *value)
+{
+	unsigned long v;
+	int ret;
+
+	if (!name)
+		return -ENOENT;
+	if (!strcmp(name, "min_free_kbytes")) {
+		ret = parse_one(name, value, 16, 1UL << 20, &v);
+		if (!ret)
+			param_min_free_kbytes = v;
+		return ret;
+	}
+	if (!strcmp(name, "mm_hot_high")) {
+		ret = parse_one(name, value, 1, 1024, &v);
+		if (!ret)
+			param_hot_high = (unsigned int)v;
+		return ret;
+	}
+	if (!strcmp(name, "wmark_dma") || !strcmp(name, "wmark_normal"))
+		return parse_wmark(name, value ? value : "",
+				   &param_wmark[name[6] == 'd' ? ZONE_DMA :
+						ZONE_NORMAL]);
+	return -ENOENT;
+}
+
+/* The formula's min_free_kbytes for this many managed pages. */
+static unsigned long min_free_kbytes_for(unsigned long pages)
+{
+	unsigned long kb = pages * (PAGE_SIZE / 1024);
+	unsigned long mfk = 4 * int_sqrt(kb);
+
+	mfk = MAX(mfk, 128UL);
+	mfk = MIN(mfk, 65536UL);
+	return MIN(mfk, kb / 16);
+}
+
+static void zone_wmark_formula(struct zone *z, unsigned long total_min,
+			       unsigned long total)
+{
+	unsigned long min = (unsigned long)((u64)total_min * z->present /
+					    total);
+
+	min = MAX(MIN(min, z->present / 2), 1UL);
+	z->wmark[WMARK_MIN] = min;
+	z->wmark[WMARK_LOW] = min + MAX(min / 4, 1UL);
+	z->wmark[WMARK_HIGH] = min + MAX(min / 2, 2UL);
+}
+
+/* Set every zone's watermarks; called by mm_init() once zones are filled. */
+void wmark_setup(void)
+{
+	unsigned long total = zones[ZONE_DMA].present + zones[ZONE_NORMAL].present;
+	unsigned long mfk, i, k;
+
+	mfk = param_min_free_kbytes ? param_min_free_kbytes :
+	      min_free_kbytes_for(total);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		if (!z->present)
+			continue;
+		zone_wmark_formula(z, mfk / (PAGE_SIZE / 1024), total);
+		if (!param_wmark[i].set)
+			continue;
+		if (param_wmark[i].mark[WMARK_HIGH] >= z->present) {
+			pr_err("mm: wmark_%s: high %lu does not fit in %lu "
+			       "pages; using the formula\n", z->name,
+			       param_wmark[i].mark[WMARK_HIGH], z->present);
+			continue;
+		}
+		for (k = 0; k < NR_WMARK; k++)
+			z->wmark[k] = param_wmark[i].mark[k];
+	}
+}

@@ -1,0 +1,87 @@
+/*
+ * room.c - the zone rooms and the reserve rooms.
+ *
+ * A zone room serves a block from a zone's buddy lists while the zone keeps
+ * at least a watermark free afterwards: low for GFP_KERNEL, min for
+ * GFP_ATOMIC. The reserve room is the same lists below min: only GFP_ATOMIC
+ * reaches it, as the last step of its path.
+ *
+ * A caller that cannot wait (interrupt, interrupts off, or GFP_ATOMIC) only
+ * trylocks the zone lock; when it is busy the caller collides: the room's
+ * collision counter goes up and the caller moves on along its path.
+ * The lock is held with interrupts on, for at most MAX_ORDER split or merge
+ * steps.
+ */
+#include "internal.h"
+
+/*
+ * Take z->lock, or count a collision on rs and return false if the caller
+ * cannot wait and the lock is busy.
+ */
+bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
+			  bool cannot_wait)
+{
+	if (!cannot_wait) {
+		spin_lock(&z->lock);
+		return true;
+	}
+	if (spin_trylock(&z->lock))
+		return true;
+	stat_inc(&rs->collisions);
+	return false;
+}
+
+/* Serve ac from z if z keeps at least wmark[mark] free frames after. */
+struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
+			    enum wmark mark)
+{
+	unsigned long need = 1UL << ac->order;
+	struct page *page = NULL;
+
+	if (!z->present)
+		return NULL;
+	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait))
+		return NULL;
+	if (z->nr_free >= need + z->wmark[mark])
+		page = __buddy_take(z, ac->order, &ac->poisoned);
+	if (page)
+		z->room.served++;
+	else
+		z->room.misses++;
+	spin_unlock(&z->lock);
+	return page;
+}
+
+/* Serve ac from whatever z has left: the pages under min included. */
+struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
+{
+	struct page *page;
+
+	if (!z->present)
+		return NULL;
+	if (!zone_lock_or_collide(z, &z->reserve, ac->cannot_wait))
+		return NULL;
+	page = __buddy_take(z, ac->order, &ac->poisoned);
+	if (page)
+		z->reserve.served++;
+	else
+		z->reserve.misses++;
+	spin_unlock(&z->lock);
+	return page;
+}
+
+/*
+ * Give a free block (head flags 0 or PG_poisoned) back to its zone.
+ * Returns -EBUSY, having done nothing, if the caller cannot wait and the
+ * zone lock is busy (a collision).
+ */
+int zone_room_put(struct page *page, unsigned int order, bool cannot_wait)
+{
+	struct zone *z = page_zone(page);
+
+	if (!zone_lock_or_collide(z, &z->room, cannot_wait))
+		return -EBUSY;
+	__buddy_free(z, page, order);
+	spin_unlock(&z->lock);
+	return 0;
+}

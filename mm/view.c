@@ -1,0 +1,202 @@
+/*
+ * view.c - the text views: meminfo, buddyinfo, zoneinfo, labyrinth.
+ *
+ * Each zone is read under its lock and the hot and exclusive rooms with
+ * interrupts off, one at a time, so each line is consistent (the whole
+ * picture may move between lines). Process context.
+ */
+#include "internal.h"
+#include <lib/string.h>
+#include <lib/format.h>
+#include <mm/view.h>
+#include <mm/sleep.h>
+
+#define KB(pages)	((pages) * (PAGE_SIZE / 1024))
+
+unsigned long mm_total_pages(void)
+{
+	return zones[ZONE_DMA].present + zones[ZONE_NORMAL].present;
+}
+
+/* Free frames, read without locks (for messages). */
+unsigned long mm_free_pages_quick(void)
+{
+	return zones[ZONE_DMA].nr_free + zones[ZONE_NORMAL].nr_free +
+	       hot_rooms[smp_processor_id()].count;
+}
+
+unsigned long mm_free_pages(void)
+{
+	unsigned long n = 0, flags;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		spin_lock(&zones[i].lock);
+		n += zones[i].nr_free;
+		spin_unlock(&zones[i].lock);
+	}
+	local_irq_save(flags);
+	n += hot_rooms[smp_processor_id()].count;
+	local_irq_restore(flags);
+	return n;
+}
+
+static unsigned long excl_pool_pages(void)
+{
+	unsigned long n = 0, flags;
+	unsigned int id;
+
+	local_irq_save(flags);
+	for (id = 0; id < NR_EXCL_ROOMS; id++)
+		n += excl_rooms[id].name ? excl_rooms[id].count : 0;
+	local_irq_restore(flags);
+	return n;
+}
+
+static void show_kb(struct seq *s, const char *name, unsigned long pages)
+{
+	char label[24];
+
+	snprintf(label, sizeof(label), "%s:", name);
+	seq_printf(s, "%-16s%8lu kB\n", label, KB(pages));
+}
+
+void mm_show_meminfo(struct seq *s)
+{
+	unsigned long total = mm_total_pages(), free = mm_free_pages();
+
+	show_kb(s, "MemTotal", total);
+	show_kb(s, "MemFree", free);
+	show_kb(s, "MemUsed", total - free - excl_pool_pages());
+	show_kb(s, "HotRoom", hot_rooms[smp_processor_id()].count);
+	show_kb(s, "ExclusiveRooms", excl_pool_pages());
+	show_kb(s, "DmaTotal", zones[ZONE_DMA].present);
+	show_kb(s, "DmaFree", zones[ZONE_DMA].nr_free);
+	show_kb(s, "NormalTotal", zones[ZONE_NORMAL].present);
+	show_kb(s, "NormalFree", zones[ZONE_NORMAL].nr_free);
+	show_kb(s, "Reserved", mm_reserved_pages);
+	show_kb(s, "MemMap", mm_map_pages);
+}
+
+/* One zone's free blocks per order, copied under its lock. */
+static void zone_snapshot(struct zone *z, unsigned long *nr)
+{
+	unsigned int o;
+
+	spin_lock(&z->lock);
+	for (o = 0; o < NR_ORDERS; o++)
+		nr[o] = z->free_area[o].nr_free;
+	spin_unlock(&z->lock);
+}
+
+void mm_show_buddyinfo(struct seq *s)
+{
+	unsigned long nr[NR_ORDERS];
+	unsigned int i, o;
+
+	seq_printf(s, "%-14s", "order:");
+	for (o = 0; o < NR_ORDERS; o++)
+		seq_printf(s, " %6u", o);
+	seq_puts(s, "\n");
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		if (!zones[i].present)
+			continue;
+		zone_snapshot(&zones[i], nr);
+		seq_printf(s, "zone %8s:", zones[i].name);
+		for (o = 0; o < NR_ORDERS; o++)
+			seq_printf(s, " %6lu", nr[o]);
+		seq_puts(s, "\n");
+	}
+}
+
+static void show_zone(struct seq *s, struct zone *z)
+{
+	unsigned long nr[NR_ORDERS];
+	unsigned int o;
+
+	zone_snapshot(z, nr);
+	seq_printf(s, "zone %s\n", z->name);
+	seq_printf(s, "  pages free     %lu\n", z->nr_free);
+	seq_printf(s, "        min      %lu\n", z->wmark[WMARK_MIN]);
+	seq_printf(s, "        low      %lu\n", z->wmark[WMARK_LOW]);
+	seq_printf(s, "        high     %lu\n", z->wmark[WMARK_HIGH]);
+	seq_printf(s, "        spanned  %lu\n", z->end_pfn - z->start_pfn);
+	seq_printf(s, "        present  %lu\n", z->present);
+	seq_printf(s, "        poisoned %lu\n", z->nr_poisoned);
+	seq_printf(s, "  pfns           %#lx-%#lx\n", z->start_pfn, z->end_pfn);
+	seq_puts(s, "  free blocks    ");
+	for (o = 0; o < NR_ORDERS; o++)
+		seq_printf(s, " %lu", nr[o]);
+	seq_printf(s, "\n  zone room      served %lu misses %lu collisions %lu\n",
+		   z->room.served, z->room.misses, z->room.collisions);
+	seq_printf(s, "  reserve room   served %lu misses %lu collisions %lu\n",
+		   z->reserve.served, z->reserve.misses, z->reserve.collisions);
+}
+
+void mm_show_zoneinfo(struct seq *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (zones[i].present)
+			show_zone(s, &zones[i]);
+}
+
+static void show_room(struct seq *s, const char *name, unsigned long pages,
+		      const struct room_stats *rs)
+{
+	seq_printf(s, "  %-22s %8lu pages  served %lu  misses %lu  "
+		   "collisions %lu\n", name, pages, rs->served, rs->misses,
+		   rs->collisions);
+}
+
+static void show_rooms(struct seq *s)
+{
+	const struct hot_room *hot = &hot_rooms[smp_processor_id()];
+	char name[40], who[32];
+	unsigned int i;
+
+	seq_puts(s, "rooms:\n");
+	show_room(s, "hot (cpu 0)", hot->count, &hot->stats);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+		unsigned long min = z->wmark[WMARK_MIN];
+		unsigned long free = z->nr_free;
+
+		if (!z->present)
+			continue;
+		snprintf(name, sizeof(name), "zone %s", z->name);
+		show_room(s, name, free > min ? free - min : 0, &z->room);
+		snprintf(name, sizeof(name), "reserve %s", z->name);
+		show_room(s, name, MIN(free, min), &z->reserve);
+	}
+	for (i = 0; i < NR_EXCL_ROOMS; i++) {
+		const struct excl_room *r = &excl_rooms[i];
+
+		if (!r->name)
+			continue;
+		snprintf(name, sizeof(name), "exclusive %s", r->name);
+		show_room(s, name, r->count, &r->stats);
+		seq_printf(s, "    owner %s, target %u, refilled %lu\n",
+			   owner_name(r->owner, who, sizeof(who)), r->target,
+			   r->refills);
+	}
+}
+
+void mm_show_labyrinth(struct seq *s)
+{
+	unsigned int i;
+
+	show_rooms(s);
+	seq_puts(s, "paths (GFP_EXCLUSIVE: the owner's room first):\n");
+	for (i = 0; i < NR_GFP_CLASSES; i++)
+		path_show(s, &gfp_classes[i]);
+	seq_printf(s, "sleeps %lu, would-sleep %lu\n", mm_sleep_count(),
+		   mm_would_sleep_count());
+	seq_puts(s, "reports:");
+	for (i = 0; i < NR_MM_BUGS; i++)
+		if (mm_report_count(i))
+			seq_printf(s, " [%s: %lu]", mm_bug_name(i),
+				   mm_report_count(i));
+	seq_puts(s, "\n");
+}

@@ -1,0 +1,38 @@
+/*
+ * asm/irqflags.h (host tests) - interrupts on/off as a plain flag.
+ *
+ * The host has no interrupts; tests set the flag (and enter a fake IRQ with
+ * host_irq_enter()) to put the allocator in the context they want.
+ */
+#ifndef LABYRINTH_HOST_ASM_IRQFLAGS_H
+#define LABYRINTH_HOST_ASM_IRQFLAGS_H
+
+#include <types.h>
+
+extern bool host_irqs_off;
+
+static inline unsigned long host_irq_save(void)
+{
+	unsigned long was_on = !host_irqs_off;
+
+	host_irqs_off = true;
+	return was_on;
+}
+
+static inline void host_irq_restore(unsigned long was_on)
+{
+	if (was_on)
+		host_irqs_off = false;
+}
+
+#define local_irq_save(flags)	((flags) = host_irq_save())
+#define local_irq_restore(flags) host_irq_restore(flags)
+#define local_irq_disable()	((void)(host_irqs_off = true))
+#define local_irq_enable()	((void)(host_irqs_off = false))
+
+static inline bool irqs_disabled(void)
+{
+	return host_irqs_off;
+}
+
+#endif
