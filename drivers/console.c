@@ -60,11 +60,28 @@ int console_trygetc(void)
 	return c;
 }
 
+/*
+ * Once interrupts are on, wait with cli; check; sti; hlt: the check runs
+ * with interrupts off, and sti's shadow makes sti; hlt atomic, so a byte
+ * that arrives after the check still wakes the halt. Before that (or with
+ * interrupts off) there is nothing to wake us: spin and poll.
+ */
 char console_getc(void)
 {
+	bool irqs_were_on = !irqs_disabled();
 	int c;
 
-	while ((c = console_trygetc()) < 0)
-		cpu_relax();
+	for (;;) {
+		local_irq_disable();
+		c = console_trygetc();
+		if (c >= 0)
+			break;
+		if (irqs_were_on)
+			cpu_safe_halt();
+		else
+			cpu_relax();
+	}
+	if (irqs_were_on)
+		local_irq_enable();
 	return (char)c;
 }

@@ -8,6 +8,7 @@
  */
 #include <asm/io.h>
 #include <drivers/console.h>
+#include <kernel/irq.h>
 
 #define COM1		0x3F8
 #define UART_DATA	0	/* receive / transmit buffer (DLAB=0) */
@@ -67,4 +68,17 @@ int serial_poll(void)
 	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
 		return -1;
 	return inb(COM1 + UART_DATA);
+}
+
+/* IRQ4: move every received byte into the console input ring. */
+static void serial_interrupt(unsigned int line __unused, void *arg __unused)
+{
+	while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+		console_input_push((char)inb(COM1 + UART_DATA));
+}
+
+/* Called by arch_init() once the PIC is set up (see kernel/irq.h). */
+int serial_irq_init(void)
+{
+	return irq_register(4, serial_interrupt, NULL, "serial");
 }

@@ -1,16 +1,32 @@
 /*
- * setup.c - bringing up the x86 machine layer (placeholder until the
- * descriptor tables and interrupt controller land).
+ * setup.c - bringing up the x86 machine layer: arch_init() and friends.
+ *
+ * Order: the GDT (flat segments, TSSs) before the IDT that names its
+ * selectors; the PIC remapped and fully masked before interrupts can be
+ * enabled; the timer and the serial receive line registered (which unmasks
+ * them); then STI. From here on jiffies advance at timer_hz.
  */
+#include <asm/desc.h>
+#include <asm/i8259.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <kernel/arch.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
-
-volatile unsigned long jiffies;
 
 void arch_init(void)
 {
+	gdt_init();
+	idt_init();
+	pic_init();
+	timer_init();
+	if (serial_irq_init())
+		pr_warn("serial: IRQ4 unavailable, input stays polled\n");
+	local_irq_enable();
+	pr_info("x86: GDT, IDT (%u exceptions, %u IRQs), PIC at 0x%x, "
+		"PIT at %u Hz (divisor %u)\n", NR_EXCEPTIONS, NR_IRQS,
+		IRQ_VECTOR_BASE, timer_hz, timer_divisor());
 }
 
 void arch_halt(void)
@@ -24,8 +40,4 @@ void arch_halt(void)
 void qemu_exit(u8 code)
 {
 	outb(0xf4, code);
-}
-
-void dump_stack(void)
-{
 }

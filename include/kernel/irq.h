@@ -1,0 +1,49 @@
+/*
+ * irq.h - hardware interrupt lines: registering a handler, counting.
+ *
+ * Labyrinth has the 16 lines of the two 8259 PICs (line 2 is the cascade and
+ * cannot be taken). A line has at most one handler. A handler runs with
+ * interrupts off, inside irq_enter()/irq_exit() (so in_interrupt() is true
+ * and current_irq() is its line); it must not sleep and must not spin on a
+ * lock (spin_trylock() and move on). The PIC gets its end-of-interrupt after
+ * the handler returns. Every interrupt is counted per line, spurious IRQ7
+ * and IRQ15 apart (see asm/i8259.h), for the irqstat command.
+ */
+#ifndef LABYRINTH_KERNEL_IRQ_H
+#define LABYRINTH_KERNEL_IRQ_H
+
+#include <lib/seq.h>
+#include <types.h>
+
+#define NR_IRQ_LINES	16
+
+typedef void (*irq_handler_t)(unsigned int line, void *arg);
+
+/*
+ * Install handler for line and unmask the line. name is shown by irqstat
+ * and in reports ("IRQ4 (serial)"); it must outlive the registration.
+ * Returns 0, -EINVAL for a line above 15, the cascade line 2 or a NULL
+ * handler, -EBUSY if the line already has a handler. Process context.
+ */
+int irq_register(unsigned int line, irq_handler_t handler, void *arg,
+		 const char *name);
+/* Mask line and remove its handler. Returns 0, -EINVAL or -ENOENT. */
+int irq_unregister(unsigned int line);
+
+/* Called by the interrupt entry code (arch/x86/traps.c), interrupts off. */
+void irq_dispatch(unsigned int line);
+
+/* Per-line counters since boot. */
+struct irq_stats {
+	unsigned long count;		/* interrupts handled */
+	unsigned long spurious;		/* IRQ7/15 with no in-service bit */
+	unsigned long unhandled;	/* raised with no handler: line masked */
+};
+void irq_get_stats(unsigned int line, struct irq_stats *st);
+/* The irqstat table: one line per IRQ that has a handler or was seen. */
+void irq_show_stats(struct seq *out);
+
+/* Serial receive interrupt (drivers/serial.c): register IRQ4. */
+int serial_irq_init(void);
+
+#endif
