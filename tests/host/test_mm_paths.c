@@ -1,0 +1,509 @@
+/*
+ * test_mm_paths.c - each GFP class walks exactly its path: the hot room,
+ * the zone rooms above their watermark, the reserve; collisions on busy
+ * locks; sleeping and its hooks.
+ */
+#include "host.h"
+
+static void setup(void)
+{
+	ht_boot(64);
+}
+
+/* Frames eaten by eat_zone(), to give back with give_back(). */
+static struct page *eaten[20000];
+static unsigned long nr_eaten;
+
+/* Take frames out of z's buddy lists until it has `leave` free. */
+static void eat_zone(struct zone *z, unsigned long leave)
+{
+	unsigned int poisoned;
+	struct page *page;
+
+	spin_lock(&z->lock);
+	while (z->nr_free > leave) {
+		page = __buddy_take(z, 0, &poisoned);
+		page->flags = PG_head;
+		page->order = 0;
+		eaten[nr_eaten++] = page;
+	}
+	spin_unlock(&z->lock);
+}
+
+static void give_back(void)
+{
+	while (nr_eaten)
+		free_page(eaten[--nr_eaten]);
+	mm_drain_hot();
+	EXPECT_EQ(zone_free_total(), mm_total_pages());
+	EXPECT_CHECK();
+}
+
+static unsigned long wm(enum zone_type z, enum wmark m)
+{
+	return zones[z].wmark[m];
+}
+
+static bool in_zone(const struct page *page, enum zone_type z)
+{
+	return page && page_zone(page) == &zones[z];
+}
+
+static void path_kernel_hot_first(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL), *q;
+
+	free_page(p);
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	q = alloc_page(GFP_KERNEL);
+	EXPECT(q == p);
+	EXPECT_EQ(hot_rooms[0].count, 0);
+	EXPECT_EQ(hot_rooms[0].stats.served, 1);
+	free_page(q);
+	EXPECT_CHECK();
+}
+
+static void path_kernel_normal_before_dma(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	EXPECT(in_zone(p, ZONE_NORMAL));
+	EXPECT_EQ(zones[ZONE_NORMAL].room.served, 1);
+	EXPECT_EQ(zones[ZONE_DMA].room.served, 0);
+	free_page(p);
+}
+
+/* GFP_KERNEL stops at low in NORMAL, then in DMA, then would sleep. */
+static void path_kernel_stops_at_low(void)
+{
+	struct page *p, *q;
+
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_LOW) + 1);
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW) + 1);
+	p = alloc_page(GFP_KERNEL);
+	EXPECT(in_zone(p, ZONE_NORMAL));
+	q = alloc_page(GFP_KERNEL);
+	EXPECT(in_zone(q, ZONE_DMA));
+	EXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	EXPECT_EQ(mm_would_sleep_count(), 1);
+	EXPECT_EQ(gfp_classes[CLASS_KERNEL].failures, 1);
+	EXPECT_EQ(zones[ZONE_NORMAL].nr_free, wm(ZONE_NORMAL, WMARK_LOW));
+	EXPECT_EQ(zones[ZONE_DMA].nr_free, wm(ZONE_DMA, WMARK_LOW));
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served +
+		  zones[ZONE_DMA].reserve.served, 0);
+	free_page(p);
+	free_page(q);
+	give_back();
+}
+
+/* Between low and min only GFP_ATOMIC gets pages; never the reserve. */
+static void path_kernel_never_enters_reserve(void)
+{
+	struct page *p;
+
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_MIN) + 1);
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_MIN) + 1);
+	EXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	p = alloc_page(GFP_ATOMIC);
+	EXPECT(in_zone(p, ZONE_NORMAL));
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served, 0);
+	free_page(p);
+	give_back();
+}
+
+/* GFP_ATOMIC: NORMAL down to min, DMA down to min, then the reserve. */
+static void path_atomic_min_then_reserve(void)
+{
+	struct page *a, *b, *c, *d;
+
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_MIN) + 1);
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_MIN) + 1);
+	a = alloc_page(GFP_ATOMIC);
+	b = alloc_page(GFP_ATOMIC);
+	EXPECT(in_zone(a, ZONE_NORMAL));
+	EXPECT(in_zone(b, ZONE_DMA));
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served, 0);
+	c = alloc_page(GFP_ATOMIC);	/* both at min: the reserve */
+	EXPECT(in_zone(c, ZONE_NORMAL));
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served, 1);
+	EXPECT_EQ(zones[ZONE_NORMAL].nr_free, wm(ZONE_NORMAL, WMARK_MIN) - 1);
+	eat_zone(&zones[ZONE_NORMAL], 0);
+	d = alloc_page(GFP_ATOMIC);	/* NORMAL empty: DMA's reserve */
+	EXPECT(in_zone(d, ZONE_DMA));
+	EXPECT_EQ(zones[ZONE_DMA].reserve.served, 1);
+	free_page(a);
+	free_page(b);
+	free_page(c);
+	free_page(d);
+	give_back();
+}
+
+/* Every room empty: NULL at once, counted, reported, state unchanged. */
+static void path_atomic_fails_cleanly(void)
+{
+	struct mm_snapshot snap;
+
+	eat_zone(&zones[ZONE_NORMAL], 0);
+	eat_zone(&zones[ZONE_DMA], 0);
+	snap_take(&snap);
+	EXPECT(alloc_page(GFP_ATOMIC) == NULL);
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(gfp_classes[CLASS_ATOMIC].failures, 1);
+	EXPECT_EQ(mm_report_count(MM_WARN_ALLOC_FAIL), 1);
+	EXPECT(host_log_has("page allocation failure"));
+	EXPECT(alloc_page(GFP_ATOMIC | __GFP_NOWARN) == NULL);
+	EXPECT_EQ(mm_report_count(MM_WARN_ALLOC_FAIL), 1);
+	EXPECT_EQ(gfp_classes[CLASS_ATOMIC].failures, 2);
+	EXPECT_CHECK();
+	snap_free(&snap);
+	give_back();
+}
+
+/* GFP_DMA: only the DMA zone's rooms, not the hot room. */
+static void path_dma_only_dma_rooms(void)
+{
+	struct page *h = alloc_page(GFP_KERNEL), *p;
+
+	free_page(h);
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	p = alloc_page(GFP_KERNEL | GFP_DMA);
+	EXPECT(in_zone(p, ZONE_DMA));
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	free_page(p);
+	p = alloc_pages(GFP_ATOMIC | GFP_DMA, 3);
+	EXPECT(in_zone(p, ZONE_DMA));
+	free_pages(p, 3);
+	EXPECT_CHECK();
+}
+
+/* GFP_ATOMIC|GFP_DMA enters DMA's reserve, never NORMAL's rooms. */
+static void path_dma_atomic_reserve(void)
+{
+	struct page *p;
+
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_MIN));
+	EXPECT(alloc_page(GFP_KERNEL | GFP_DMA | __GFP_NOWARN) == NULL);
+	p = alloc_page(GFP_ATOMIC | GFP_DMA);
+	EXPECT(in_zone(p, ZONE_DMA));
+	EXPECT_EQ(zones[ZONE_DMA].reserve.served, 1);
+	EXPECT_EQ(zones[ZONE_NORMAL].room.served, 0);
+	free_page(p);
+	give_back();
+}
+
+/* The hot room keeps at most high pages; the rest go to the zone. */
+static void hot_room_keeps_high(void)
+{
+	struct page *p[100];
+	unsigned int i;
+
+	for (i = 0; i < 100; i++)
+		p[i] = alloc_page(GFP_KERNEL);
+	for (i = 0; i < 100; i++)
+		free_page(p[i]);
+	EXPECT_EQ(hot_rooms[0].count, HOT_HIGH_DEFAULT);
+	EXPECT_EQ(zone_free_total(), mm_total_pages() - HOT_HIGH_DEFAULT);
+	EXPECT_CHECK();
+}
+
+static void hot_room_order0_only(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL), *q;
+
+	free_page(p);
+	q = alloc_pages(GFP_KERNEL, 1);
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	free_pages(q, 1);
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	EXPECT_CHECK();
+}
+
+/* An IRQ finds the NORMAL lock held by the code it interrupted. */
+static void collision_atomic_skips_busy_zone(void)
+{
+	struct page *p;
+
+	spin_lock(&zones[ZONE_NORMAL].lock);
+	host_irq_enter(1);
+	p = alloc_pages(GFP_ATOMIC, 1);
+	host_irq_exit();
+	spin_unlock(&zones[ZONE_NORMAL].lock);
+	EXPECT(in_zone(p, ZONE_DMA));
+	EXPECT_EQ(zones[ZONE_NORMAL].room.collisions, 1);
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.collisions, 0);
+	free_pages(p, 1);
+	EXPECT_CHECK();
+}
+
+/* Every zone busy: NULL, a collision per room, state unchanged. */
+static void collision_all_busy_fails(void)
+{
+	struct mm_snapshot snap;
+
+	snap_take(&snap);
+	spin_lock(&zones[ZONE_NORMAL].lock);
+	spin_lock(&zones[ZONE_DMA].lock);
+	host_irq_enter(0);
+	EXPECT(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1) == NULL);
+	host_irq_exit();
+	spin_unlock(&zones[ZONE_DMA].lock);
+	spin_unlock(&zones[ZONE_NORMAL].lock);
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(zones[ZONE_NORMAL].room.collisions, 1);
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.collisions, 1);
+	EXPECT_EQ(zones[ZONE_DMA].room.collisions, 1);
+	EXPECT_EQ(zones[ZONE_DMA].reserve.collisions, 1);
+	EXPECT_EQ(gfp_classes[CLASS_ATOMIC].failures, 1);
+	EXPECT_CHECK();
+	snap_free(&snap);
+}
+
+/* The hot room needs no lock: it serves while both zones are busy. */
+static void collision_hot_room_still_serves(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL), *q;
+
+	free_page(p);
+	spin_lock(&zones[ZONE_NORMAL].lock);
+	spin_lock(&zones[ZONE_DMA].lock);
+	host_irq_enter(1);
+	q = alloc_page(GFP_ATOMIC);
+	host_irq_exit();
+	spin_unlock(&zones[ZONE_DMA].lock);
+	spin_unlock(&zones[ZONE_NORMAL].lock);
+	EXPECT(q == p);
+	free_page(q);
+	EXPECT_CHECK();
+}
+
+/* A free in an IRQ that finds the zone busy keeps the frames hot. */
+static void collision_free_in_irq_goes_hot(void)
+{
+	struct page *blk = alloc_pages(GFP_KERNEL, 2);
+	struct zone *z = page_zone(blk);
+
+	spin_lock(&z->lock);
+	host_irq_enter(1);
+	free_pages(blk, 2);
+	host_irq_exit();
+	spin_unlock(&z->lock);
+	EXPECT_EQ(hot_rooms[0].count, 4);
+	EXPECT_EQ(z->room.collisions, 1);
+	EXPECT_CHECK();
+	mm_drain_hot();
+	EXPECT_EQ(zone_free_total(), mm_total_pages());
+	EXPECT_CHECK();
+}
+
+static struct page *irq_kernel_alloc(void)
+{
+	return alloc_page(GFP_KERNEL);	/* one call site */
+}
+
+/* GFP_KERNEL in an IRQ: reported once per call site, served anyway. */
+static void sleep_atomic_reported_once(void)
+{
+	unsigned int i;
+
+	host_irq_enter(1);
+	for (i = 0; i < 3; i++) {
+		struct page *p = irq_kernel_alloc();
+
+		EXPECT(p != NULL);
+		free_page(p);
+	}
+	host_irq_exit();
+	EXPECT_EQ(mm_report_count(MM_BUG_SLEEP_ATOMIC), 1);
+	EXPECT(host_log_has("sleeping allocation"));
+	EXPECT(host_log_has("use GFP_ATOMIC"));
+	EXPECT(host_log_has("IRQ1, irqs off"));
+	EXPECT_EQ(mm_would_sleep_count(), 0);
+	EXPECT_CHECK();
+}
+
+static void sleep_atomic_irqs_off(void)
+{
+	struct page *p;
+
+	host_irqs_off = true;
+	p = alloc_page(GFP_KERNEL);
+	host_irqs_off = false;
+	EXPECT(p != NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_SLEEP_ATOMIC), 1);
+	free_page(p);
+}
+
+static void sleep_atomic_lock_held(void)
+{
+	struct page *p;
+
+	host_extra_locks = 1;
+	p = alloc_page(GFP_KERNEL);
+	host_extra_locks = 0;
+	EXPECT(p != NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_SLEEP_ATOMIC), 1);
+	EXPECT(host_log_has("1 locks held"));
+	free_page(p);
+}
+
+/* ...served as GFP_ATOMIC minus the reserve: it stops at min, no sleep. */
+static void sleep_atomic_served_without_reserve(void)
+{
+	struct page *p;
+
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_MIN) + 1);
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_MIN));
+	host_irq_enter(0);
+	p = alloc_page(GFP_KERNEL);	/* above min: served */
+	EXPECT(in_zone(p, ZONE_NORMAL));
+	EXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	host_irq_exit();
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served, 0);
+	EXPECT_EQ(gfp_classes[CLASS_NOSLEEP].failures, 1);
+	EXPECT_EQ(mm_would_sleep_count(), 0);
+	free_page(p);
+	give_back();
+}
+
+static unsigned int waits, wakes;
+static int wait_result;
+
+/* A wait hook: frees one eaten page (as another thread would). */
+static int test_wait(gfp_t gfp, unsigned int order)
+{
+	(void)gfp;
+	(void)order;
+	waits++;
+	if (wait_result == 0 && nr_eaten)
+		free_page(eaten[--nr_eaten]);
+	return wait_result;
+}
+
+static void test_wake(void)
+{
+	wakes++;
+}
+
+static const struct mm_sleep_ops test_ops = { test_wait, test_wake };
+
+/* No room serves: sleep, a free wakes us, walk again, served. */
+static void sleep_hook_walks_again(void)
+{
+	struct page *p;
+
+	waits = wakes = 0;
+	wait_result = 0;
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_LOW));
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW));
+	mm_set_sleep_ops(&test_ops);
+	p = alloc_page(GFP_KERNEL);
+	EXPECT(p != NULL);
+	EXPECT_EQ(waits, 1);
+	EXPECT_EQ(wakes, 1);
+	EXPECT_EQ(mm_sleep_count(), 1);
+	EXPECT_EQ(mm_sleepers, 0);
+	free_page(p);
+	EXPECT_EQ(wakes, 1);	/* nobody waits now: no wake */
+	mm_set_sleep_ops(NULL);
+	give_back();
+}
+
+static void sleep_hook_gives_up(void)
+{
+	waits = 0;
+	wait_result = -ENOMEM;
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_LOW));
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW));
+	mm_set_sleep_ops(&test_ops);
+	EXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	EXPECT_EQ(waits, 1);
+	EXPECT_EQ(gfp_classes[CLASS_KERNEL].failures, 1);
+	mm_set_sleep_ops(NULL);
+	give_back();
+}
+
+/* GFP_ATOMIC never sleeps, even with hooks. */
+static void sleep_never_for_atomic(void)
+{
+	waits = 0;
+	wait_result = 0;
+	eat_zone(&zones[ZONE_NORMAL], 0);
+	eat_zone(&zones[ZONE_DMA], 0);
+	mm_set_sleep_ops(&test_ops);
+	EXPECT(alloc_page(GFP_ATOMIC | __GFP_NOWARN) == NULL);
+	EXPECT_EQ(waits, 0);
+	mm_set_sleep_ops(NULL);
+	give_back();
+}
+
+static bool all_bytes(const void *p, int c, unsigned long n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		if (*b++ != (unsigned char)c)
+			return false;
+	return true;
+}
+
+static void zero_flag_zeroes(void)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 2), *q;
+
+	memset(page_address(p), 0x5a, 4 * PAGE_SIZE);
+	free_pages(p, 2);
+	q = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	EXPECT(q == p);
+	EXPECT(all_bytes(page_address(q), 0, 4 * PAGE_SIZE));
+	free_pages(q, 2);
+	EXPECT_CHECK();
+}
+
+static void address_forms_roundtrip(void)
+{
+	void *a = get_free_page(GFP_KERNEL);
+	void *b = get_free_pages(GFP_KERNEL, 3);
+
+	EXPECT(a && b);
+	EXPECT(page_address(virt_to_page(a)) == a);
+	EXPECT(virt_to_page(b)->flags & PG_head);
+	EXPECT_EQ(virt_to_page(b)->order, 3);
+	EXPECT(pfn_to_page(page_to_pfn(virt_to_page(a))) == virt_to_page(a));
+	free_page_addr(a);
+	free_pages_addr(b, 3);
+	free_page_addr(NULL);
+	mm_drain_hot();
+	EXPECT_EQ(zone_free_total(), mm_total_pages());
+	EXPECT_CHECK();
+}
+
+static const struct host_test tests[] = {
+	HT(path_kernel_hot_first),
+	HT(path_kernel_normal_before_dma),
+	HT(path_kernel_stops_at_low),
+	HT(path_kernel_never_enters_reserve),
+	HT(path_atomic_min_then_reserve),
+	HT(path_atomic_fails_cleanly),
+	HT(path_dma_only_dma_rooms),
+	HT(path_dma_atomic_reserve),
+	HT(hot_room_keeps_high),
+	HT(hot_room_order0_only),
+	HT(collision_atomic_skips_busy_zone),
+	HT(collision_all_busy_fails),
+	HT(collision_hot_room_still_serves),
+	HT(collision_free_in_irq_goes_hot),
+	HT(sleep_atomic_reported_once),
+	HT(sleep_atomic_irqs_off),
+	HT(sleep_atomic_lock_held),
+	HT(sleep_atomic_served_without_reserve),
+	HT(sleep_hook_walks_again),
+	HT(sleep_hook_gives_up),
+	HT(sleep_never_for_atomic),
+	HT(zero_flag_zeroes),
+	HT(address_forms_roundtrip),
+};
+
+int main(void)
+{
+	return ht_main("mm_paths", tests, ARRAY_SIZE(tests), setup);
+}
