@@ -1,0 +1,282 @@
+/*
+ * test_mm_checks.c - bad calls are reported (function, caller, pfn, order,
+ * context), rate-limited, and refused with the state exactly as before;
+ * mm_check() finds broken invariants.
+ */
+#include "host.h"
+
+static void setup(void)
+{
+	ht_boot(64);
+}
+
+static struct mm_snapshot snap;
+
+/* Take the picture a refused call must leave unchanged. */
+static void before(void)
+{
+	snap_take(&snap);
+	host_log_clear();
+}
+
+/* The state is as before, one report of kind was made, mm_check clean. */
+static void after(enum mm_bug kind, const char *text)
+{
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(mm_report_count(kind), 1);
+	EXPECT(host_log_has(text));
+	EXPECT(host_log_has("free_pages()") || host_log_has("alloc_pages()"));
+	EXPECT(host_log_has("caller 0x"));
+	EXPECT(host_log_has("context: thread 1, irqs on, 0 locks held"));
+	EXPECT_CHECK();
+	snap_free(&snap);
+}
+
+static void check_double_free_hot(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	free_page(p);
+	before();
+	free_page(p);
+	after(MM_BUG_DOUBLE_FREE, "already free, in the hot room");
+}
+
+/* Freed, merged into a bigger block, freed again: still a double free. */
+static void check_double_free_merged(void)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 1);
+	char pfn[32];
+
+	free_pages(p, 1);
+	before();
+	free_pages(p + 1, 0);
+	snprintf(pfn, sizeof(pfn), "pfn %#lx order 0", page_to_pfn(p + 1));
+	after(MM_BUG_DOUBLE_FREE, pfn);
+}
+
+/* A tail frame of an allocated block was never handed out by itself. */
+static void check_free_tail_never_allocated(void)
+{
+	struct page *blk = alloc_pages(GFP_KERNEL, 2);
+
+	before();
+	free_page(blk + 1);
+	after(MM_BUG_NOT_ALLOCATED, "never allocated");
+	free_pages(blk, 2);
+}
+
+static void check_free_reserved(void)
+{
+	before();
+	free_page(pfn_to_page(0));
+	after(MM_BUG_RESERVED, "reserved frame");
+}
+
+static void check_free_not_in_mem_map(void)
+{
+	static struct page fake;
+
+	before();
+	free_page(&fake);
+	after(MM_BUG_NOT_ALLOCATED, "not a frame in mem_map");
+}
+
+static void check_free_misaligned_pointer(void)
+{
+	before();
+	free_page((struct page *)((char *)mem_map + 8 + 16 * 600));
+	after(MM_BUG_NOT_ALLOCATED, "not a frame in mem_map");
+}
+
+static void check_free_null(void)
+{
+	before();
+	free_page(NULL);
+	after(MM_BUG_NOT_ALLOCATED, "not a frame in mem_map");
+}
+
+static void check_wrong_order(void)
+{
+	struct page *blk = alloc_pages(GFP_KERNEL, 2);
+
+	before();
+	free_pages(blk, 1);
+	after(MM_BUG_WRONG_ORDER, "allocated as order 2");
+	free_pages(blk, 2);
+	EXPECT_CHECK();
+}
+
+static void check_bad_flags(void)
+{
+	before();
+	EXPECT(alloc_page(GFP_KERNEL | GFP_ATOMIC) == NULL);
+	after(MM_BUG_BAD_FLAGS, "invalid gfp 0x6");
+	before();
+	EXPECT(alloc_page(0) == NULL);
+	EXPECT(alloc_page(GFP_DMA) == NULL);
+	EXPECT(alloc_page(GFP_KERNEL | 0x100) == NULL);
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_FLAGS), 4);
+	snap_free(&snap);
+}
+
+static void check_bad_order(void)
+{
+	before();
+	EXPECT(alloc_pages(GFP_KERNEL, MAX_ORDER + 1) == NULL);
+	after(MM_BUG_BAD_ORDER, "invalid order 11");
+}
+
+/* Reports from an interrupt name it. */
+static void check_report_names_irq_context(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	free_page(p);
+	host_irq_enter(1);
+	free_page(p);
+	host_irq_exit();
+	EXPECT(host_log_has("context: IRQ1, irqs off"));
+}
+
+/* 5 printed, then every 1000th with the count suppressed. */
+static void check_reports_rate_limited(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	unsigned int i, printed = 0;
+	const char *s;
+
+	free_page(p);
+	host_log_clear();
+	for (i = 0; i < 2000; i++)
+		free_page(p);
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 2000);
+	for (s = host_log(); (s = strstr(s, "mm: double free")); s++)
+		printed++;
+	EXPECT_EQ(printed, 7);	/* 1..5, 1000, 2000 */
+	EXPECT(host_log_has("(994 similar reports suppressed)"));
+	EXPECT(host_log_has("(999 similar reports suppressed)"));
+	EXPECT_CHECK();
+}
+
+/* mm_check() finds a counter that disagrees with the lists. */
+static void mm_check_finds_bad_counter(void)
+{
+	zones[ZONE_DMA].nr_free++;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("DMA: lists hold"));
+	zones[ZONE_DMA].nr_free--;
+	EXPECT_CHECK();
+}
+
+/* ...a frame that is in no room and no allocation. */
+static void mm_check_finds_lost_frame(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	p->flags = 0;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("lost"));
+	p->flags = PG_head;
+	free_page(p);
+	EXPECT_CHECK();
+}
+
+/* ...two free buddies left unmerged. */
+static void mm_check_finds_unmerged_buddies(void)
+{
+	struct page *a = alloc_page(GFP_KERNEL | GFP_DMA);
+	struct page *b = alloc_page(GFP_KERNEL | GFP_DMA);
+	struct zone *z = &zones[ZONE_DMA];
+
+	EXPECT_EQ(page_to_pfn(a) ^ 1, page_to_pfn(b));
+	spin_lock(&z->lock);
+	a->flags = b->flags = PG_buddy;
+	a->order = b->order = 0;
+	pfn_list_add(&z->free_area[0].free_list, a);
+	pfn_list_add(&z->free_area[0].free_list, b);
+	z->free_area[0].nr_free += 2;
+	z->nr_free += 2;
+	spin_unlock(&z->lock);
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("left unmerged"));
+}
+
+/* ...a frame claimed by two blocks. */
+static void mm_check_finds_overlap(void)
+{
+	struct page *blk = alloc_pages(GFP_KERNEL, 2);
+
+	blk[2].flags = PG_head;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("overlaps the block"));
+	blk[2].flags = 0;
+	free_pages(blk, 2);
+	EXPECT_CHECK();
+}
+
+/* ...a misaligned block and watermarks out of order. */
+static void mm_check_finds_misalignment_and_wmarks(void)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+	unsigned long low = z->wmark[WMARK_LOW];
+
+	z->wmark[WMARK_LOW] = z->wmark[WMARK_HIGH];
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("not ordered"));
+	z->wmark[WMARK_LOW] = low;
+	EXPECT_CHECK();
+	mem_map[z->free_area[MAX_ORDER].free_list.first].order = 3;
+	EXPECT(mm_check() < 0);
+	mem_map[z->free_area[MAX_ORDER].free_list.first].order = MAX_ORDER;
+	EXPECT_CHECK();
+}
+
+/* ...a hot room whose count disagrees with its list. */
+static void mm_check_finds_bad_hot_count(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	free_page(p);
+	hot_rooms[0].count++;
+	EXPECT(mm_check() < 0);
+	hot_rooms[0].count--;
+	EXPECT_CHECK();
+}
+
+/* MM_ASSERT() goes through mm_report() like every other report. */
+static void mm_assert_reports(void)
+{
+	MM_ASSERT(1 + 1 == 3);
+	EXPECT_EQ(mm_report_count(MM_BUG_ASSERT), 1);
+	EXPECT(host_log_has("MM_ASSERT(1 + 1 == 3)"));
+	EXPECT(host_log_has("mm_assert_reports"));
+}
+
+static const struct host_test tests[] = {
+	HT(check_double_free_hot),
+	HT(check_double_free_merged),
+	HT(check_free_tail_never_allocated),
+	HT(check_free_reserved),
+	HT(check_free_not_in_mem_map),
+	HT(check_free_misaligned_pointer),
+	HT(check_free_null),
+	HT(check_wrong_order),
+	HT(check_bad_flags),
+	HT(check_bad_order),
+	HT(check_report_names_irq_context),
+	HT(check_reports_rate_limited),
+	HT(mm_check_finds_bad_counter),
+	HT(mm_check_finds_lost_frame),
+	HT(mm_check_finds_unmerged_buddies),
+	HT(mm_check_finds_overlap),
+	HT(mm_check_finds_misalignment_and_wmarks),
+	HT(mm_check_finds_bad_hot_count),
+	HT(mm_assert_reports),
+};
+
+int main(void)
+{
+	return ht_main("mm_checks", tests, ARRAY_SIZE(tests), setup);
+}
