@@ -8,7 +8,8 @@ import os
 import threading
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.path.join(ROOT, "build")
+# LABYRINTH_BUILD: test kernels built elsewhere (run-tests --no-build).
+BUILD = os.environ.get("LABYRINTH_BUILD", os.path.join(ROOT, "build"))
 KERNEL = os.path.join(BUILD, "kernel.elf")
 TEST_KERNEL = os.path.join(BUILD, "kernel-test.elf")
 ISO = os.path.join(BUILD, "labyrinth.iso")

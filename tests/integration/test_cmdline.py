@@ -1,0 +1,38 @@
+"""Kernel command line: a bad value or an unknown parameter is reported
+clearly, the default is kept, and the kernel boots on to the shell."""
+import re
+
+from testlib import KERNEL, Qemu, params
+
+CASES = {
+    "hz=5": r"cmdline: bad value '5' for hz= \(expected 19\.\.10000\); keeping the default",
+    "loglevel=9": r"cmdline: bad value '9' for loglevel= \(expected 0\.\.7\); keeping the default",
+    "bogus=1": r"cmdline: unknown parameter 'bogus' ignored",
+    "hz=fast": r"cmdline: bad value 'fast' for hz=",
+}
+
+
+@params(*CASES)
+def test_bad_parameter_reported_and_boot_goes_on(arg):
+    with Qemu(kernel=KERNEL, append=arg) as vm:
+        vm.wait_for(r"^Labyrinth ")
+        vm.wait_for(CASES[arg])
+        vm.wait_for(r"^labyrinth> ")
+        assert "MemTotal" in vm.command("meminfo")
+        assert arg in vm.command("cmdline")
+
+
+def test_good_parameters_accepted_silently():
+    with Qemu(kernel=KERNEL, append="hz=100 loglevel=7") as vm:
+        vm.wait_boot()
+        assert not re.search(r"^cmdline: ", vm.text(), re.M), \
+            "a valid command line was complained about"
+
+
+def test_all_bad_at_once():
+    with Qemu(kernel=KERNEL, append="hz=5 loglevel=9 bogus=1") as vm:
+        vm.wait_boot()
+        text = vm.text()
+        for arg in ("hz=5", "loglevel=9", "bogus=1"):
+            assert re.search(CASES[arg], text), "no message for " + arg
+        assert "Commands:" in vm.command("help")
