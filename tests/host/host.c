@@ -21,6 +21,8 @@ void host_ram_setup(unsigned long size)
 {
 	void *p;
 
+	if (host_ram_base && host_ram_size == size)
+		return;		/* reuse it: mm_init() rebuilds what it uses */
 	if (host_ram_base)
 		munmap((void *)host_ram_base, host_ram_size);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,

@@ -18,7 +18,7 @@
 
 /* ---- the fake machine (host.c) ---- */
 
-/* Map size bytes of fresh RAM at physical 0 (the old arena is dropped). */
+/* Map size bytes of RAM at physical 0 (an arena of that size is reused). */
 void host_ram_setup(unsigned long size);
 /* Back to process context, thread 1, interrupts on, no locks. */
 void host_ctx_reset(void);
