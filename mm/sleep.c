@@ -18,9 +18,12 @@ void sleep_init(void)
 	nr_slept = nr_would_sleep = 0;
 }
 
-void mm_set_sleep_ops(const struct mm_sleep_ops *ops)
+const struct mm_sleep_ops *mm_set_sleep_ops(const struct mm_sleep_ops *ops)
 {
+	const struct mm_sleep_ops *old = sleep_ops;
+
 	sleep_ops = ops;
+	return old;
 }
 
 unsigned long mm_sleep_count(void)

@@ -24,8 +24,11 @@ struct mm_sleep_ops {
 	void (*wake_waiters)(void);
 };
 
-/* Install the hooks (NULL removes them). Process context, at init. */
-void mm_set_sleep_ops(const struct mm_sleep_ops *ops);
+/*
+ * Install the hooks (NULL removes them) and return the previous ones, so a
+ * test can swap its own in and put the scheduler's back. Process context.
+ */
+const struct mm_sleep_ops *mm_set_sleep_ops(const struct mm_sleep_ops *ops);
 
 /* Times a GFP_KERNEL allocation slept, or would have slept without hooks. */
 unsigned long mm_sleep_count(void);
