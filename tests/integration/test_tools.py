@@ -1,0 +1,50 @@
+"""The tools around the kernel: doctor, and the KTAP reading of run-tests."""
+import subprocess
+import time
+
+from testlib import ROOT, ktap
+
+
+def test_doctor_passes_quickly():
+    # make run calls it every time: it must be silent and fast when all is there.
+    subprocess.run(["tools/doctor", "--fix"], cwd=ROOT, capture_output=True)
+    t0 = time.monotonic()
+    p = subprocess.run(["tools/doctor", "--fix"], cwd=ROOT, capture_output=True,
+                       text=True)
+    took = time.monotonic() - t0
+    assert p.returncode == 0, "doctor --fix failed:\n" + p.stdout + p.stderr
+    assert took < 1.0, "doctor --fix took %.2fs (make run pays it each time)" % took
+    p = subprocess.run(["tools/doctor"], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0 and "checks passed" in p.stdout, p.stdout + p.stderr
+
+
+def test_doctor_names_the_fix_for_a_missing_tool():
+    p = subprocess.run(["tools/doctor"], cwd=ROOT, capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin", "CLANG": "clang-missing-here",
+                            "DOCTOR_NO_INSTALL": "1"})
+    assert p.returncode != 0, p.stdout
+    assert "clang-missing-here" in p.stdout and "apt-get install clang" in p.stdout, p.stdout
+
+
+def test_ktap_nested_and_crashed():
+    text = "\n".join([
+        "boot noise", "KTAP version 1", "1..2",
+        "    KTAP version 1", "    # Subtest: mm", "    1..3",
+        "    ok 1 mm_a", "        # mm_b: mm.c:9: expected 1", "    not ok 2 mm_b",
+        "    ok 3 mm_c # SKIP no DMA zone", "not ok 1 mm",
+        "    KTAP version 1", "    # Subtest: lib", "    1..2", "    ok 1 lib_a",
+    ])
+    results, problems = ktap.parse(text)
+    got = [(r.name, r.ok, r.skipped) for r in results]
+    assert got == [("mm/mm_a", True, False), ("mm/mm_b", False, False),
+                   ("mm/mm_c", True, True), ("lib/lib_a", True, False)], got
+    assert results[1].diag == ["# mm_b: mm.c:9: expected 1"], results[1].diag
+    assert any("lib" in p for p in problems), problems
+    assert any("planned 2, got 1" in p for p in problems), problems
+
+
+def test_ktap_flat_and_empty():
+    results, problems = ktap.parse("KTAP version 1\n1..2\nok 1 a\nok 2 b\n")
+    assert [r.name for r in results] == ["a", "b"] and not problems
+    results, problems = ktap.parse("Segmentation fault\n")
+    assert not results and problems == ["no KTAP output"]
