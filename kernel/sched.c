@@ -1,25 +1,350 @@
 /*
- * sched.c - the scheduler: nothing to schedule yet (one context, kmain).
+ * sched.c - preemptive round robin, the idle thread, sleeping, might_sleep.
+ *
+ * State: current (the running thread), run_queue (ready threads, in
+ * order; current is never on it), need_resched (the tick's request to
+ * switch). All of it, and every thread's state, changes only with
+ * interrupts off; that is the scheduler's whole locking on one CPU.
+ *
+ * A thread leaves the CPU in __schedule(): voluntarily from schedule()
+ * (it may have marked itself sleeping first), or preempted from
+ * sched_irq_exit() at the end of a timer interrupt. A preempted thread
+ * always goes back on the run queue, even if it had just marked itself
+ * sleeping: it will test its condition again, so no wake-up is lost.
+ *
+ * preempt_count (sched_hooks.h) belongs to the running thread: it is saved
+ * and restored on every switch. While it is above zero, the tick never
+ * switches; locks raise it.
  */
+#include <asm/io.h>
+#include <asm/irqflags.h>
+#include <kernel/arch.h>
+#include <kernel/context.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sched_hooks.h>
 #include <kernel/thread.h>
+#include <kernel/wait.h>
+#include <mm/sleep.h>
+
+static struct thread *current = &boot_thread;
+struct thread *idle_thread;
+static LIST_HEAD(run_queue);
+static bool need_resched;
+static bool sched_up;
+static bool creating_idle;	/* see sched_init() */
+static unsigned int slice_used;
+volatile unsigned long idle_halts;
+
+void switch_to(unsigned long *prev_esp, unsigned long next_esp);
+
+struct thread *current_thread(void)
+{
+	return current;
+}
+
+bool sched_ready(void)
+{
+	return sched_up;
+}
+
+static unsigned int slice_ticks(void)
+{
+	unsigned int t = timer_hz * SCHED_SLICE_MS / 1000;
+
+	return t ? t : 1;
+}
+
+static struct thread *pick_next(void)
+{
+	struct thread *next;
+
+	if (list_empty(&run_queue))
+		return idle_thread;
+	next = list_first_entry(&run_queue, struct thread, run_node);
+	list_del(&next->run_node);
+	return next;
+}
+
+/* Interrupts off. Switch to the next ready thread (maybe prev again). */
+static void __schedule(bool preempted)
+{
+	struct thread *prev = current, *next;
+
+	if (prev != idle_thread && (prev->state == THREAD_RUNNING ||
+	    (preempted && prev->state == THREAD_SLEEPING))) {
+		prev->state = THREAD_READY;
+		list_add_tail(&prev->run_node, &run_queue);
+	}
+	next = pick_next();
+	next->state = THREAD_RUNNING;
+	next->wait_on = NULL;
+	need_resched = false;
+	slice_used = 0;
+	if (next == prev)
+		return;
+	next->switches++;
+	prev->preempt_count = preempt_count;
+	preempt_count = next->preempt_count;
+	current = next;
+	context_set_thread(next->tid, next->name);
+	switch_to(&prev->esp, next->esp);
+}
+
+void schedule(void)
+{
+	unsigned long flags;
+
+	if (!sched_up)
+		return;
+	if (in_interrupt()) {
+		printk(KERN_ERR "schedule() called in interrupt context from "
+		       "%pS\n", __builtin_return_address(0));
+		return;
+	}
+	local_irq_save(flags);
+	__schedule(false);
+	local_irq_restore(flags);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+void sched_switch_away(void)
+{
+	__schedule(false);
+}
+
+void sched_enqueue_new(struct thread *t)
+{
+	unsigned long flags;
+
+	if (creating_idle) {	/* the idle thread stays off the queue */
+		t->state = THREAD_READY;
+		return;
+	}
+	local_irq_save(flags);
+	t->state = THREAD_READY;
+	list_add_tail(&t->run_node, &run_queue);
+	if (current == idle_thread)
+		need_resched = true;
+	local_irq_restore(flags);
+}
+
+/* Interrupts off. Make a sleeping thread runnable. */
+void sched_wake_thread(struct thread *t)
+{
+	if (t->state != THREAD_SLEEPING)
+		return;
+	t->wake_at = 0;
+	if (t == current) {	/* woken before it got to schedule() */
+		t->state = THREAD_RUNNING;
+		return;
+	}
+	t->state = THREAD_READY;
+	list_add_tail(&t->run_node, &run_queue);
+	if (current == idle_thread)
+		need_resched = true;
+}
+
+long schedule_timeout(long ticks)
+{
+	unsigned long flags, deadline = jiffies + (unsigned long)ticks;
+	long left;
+
+	if (ticks <= 0)
+		return 0;
+	local_irq_save(flags);
+	if (current->state == THREAD_SLEEPING) {
+		current->wake_at = deadline ? deadline : 1;
+		if (!current->wait_on)
+			current->wait_on = "timeout";
+	}
+	__schedule(false);
+	current->wake_at = 0;
+	local_irq_restore(flags);
+	left = (long)(deadline - jiffies);
+	return left > 0 ? left : 0;
+}
+
+void msleep(unsigned int ms)
+{
+	static DECLARE_WAIT_QUEUE_HEAD(sleep);
+	unsigned long ticks = ((unsigned long)ms * timer_hz + 999) / 1000;
+	unsigned long end = jiffies + ticks + 1;
+
+	might_sleep();
+	if (!sched_up) {		/* no threads yet: just wait */
+		while ((long)(end - jiffies) > 0)
+			cpu_relax();
+		return;
+	}
+	while ((long)(end - jiffies) > 0)
+		wait_event_timeout(sleep, false, (long)(end - jiffies));
+}
+
+/* Interrupts off (timer interrupt). Wake threads whose timeout passed. */
+static void wake_timeouts(void)
+{
+	for (unsigned int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &thread_table[i];
+
+		if (t->used && t->wake_at && t->state == THREAD_SLEEPING &&
+		    (long)(jiffies - t->wake_at) >= 0)
+			sched_wake_thread(t);
+	}
+	if (boot_thread.wake_at && boot_thread.state == THREAD_SLEEPING &&
+	    (long)(jiffies - boot_thread.wake_at) >= 0)
+		sched_wake_thread(&boot_thread);
+}
 
 void sched_tick(void)
 {
+	if (!sched_up)
+		return;
+	current->ticks++;
+	wake_timeouts();
+	if (list_empty(&run_queue))
+		return;
+	if (current == idle_thread || ++slice_used >= slice_ticks())
+		need_resched = true;
 }
 
 void sched_irq_exit(void)
 {
+	if (sched_up && need_resched && !preempt_count)
+		__schedule(true);
 }
 
-bool thread_stack_bounds(unsigned long addr __unused,
-			 unsigned long *lo __unused, unsigned long *hi __unused)
+/*
+ * The idle thread: runs when nothing else is ready. The test for work is
+ * made with interrupts off, and sti; hlt (cpu_safe_halt) is atomic, so an
+ * interrupt that makes a thread ready cannot slip in between the test and
+ * the halt: it wakes the halt, and its exit switches to the woken thread.
+ */
+static int idle_fn(void *arg __unused)
 {
-	return false;
+	for (;;) {
+		local_irq_disable();
+		if (list_empty(&run_queue)) {
+			idle_halts++;
+			cpu_safe_halt();
+			continue;
+		}
+		local_irq_enable();
+		schedule();
+	}
+	return 0;
 }
 
-const char *stack_guard_owner(unsigned long addr __unused,
-			      char *buf __unused, size_t size __unused)
+/* GFP_KERNEL's sleeping step (mm/sleep.h): wait for a free, or a while. */
+static DECLARE_WAIT_QUEUE_HEAD(pages);
+static volatile unsigned long pages_freed;
+
+static int sched_wait_for_pages(gfp_t gfp __unused, unsigned int order __unused)
 {
+	unsigned long seen = pages_freed;
+
+	if (!sched_up || current == idle_thread)
+		return -EAGAIN;
+	/* The timeout covers a free between the failed walk and this wait. */
+	wait_event_timeout(pages, pages_freed != seen, timer_hz / 10 + 1);
+	return 0;
+}
+
+static void sched_wake_for_pages(void)
+{
+	pages_freed++;
+	wake_up(&pages);
+}
+
+static const struct mm_sleep_ops sched_mm_sleep_ops = {
+	.wait_for_pages = sched_wait_for_pages,
+	.wake_waiters = sched_wake_for_pages,
+};
+
+/*
+ * Bringing the scheduler up creates the idle thread with kthread_create(),
+ * which calls sched_init() when the scheduler is not up: creating_idle
+ * makes that inner call a no-op, and keeps the idle thread off the run
+ * queue (it runs only when the queue is empty).
+ */
+int sched_init(void)
+{
+	struct thread *idle;
+
+	if (sched_up || creating_idle)
+		return 0;
+	creating_idle = true;
+	idle = kthread_create("idle", idle_fn, NULL);
+	creating_idle = false;
+	if (!idle) {
+		printk(KERN_ERR "sched: no memory for the idle thread\n");
+		return -ENOMEM;
+	}
+	context_set_thread(boot_thread.tid, boot_thread.name);
+	idle_thread = idle;
+	mm_set_sleep_ops(&sched_mm_sleep_ops);
+	sched_up = true;
+	pr_info("sched: round robin, %u ms slices, idle thread %u\n",
+		SCHED_SLICE_MS, idle->tid);
+	return 0;
+}
+
+/*
+ * might_sleep(). The rate limit (MIGHT_SLEEP_BURST reports per
+ * MIGHT_SLEEP_INTERVAL_MS) keeps a bug in an interrupt handler from
+ * flooding the console; the counter still sees every case.
+ */
+#define MIGHT_SLEEP_BURST	3
+#define MIGHT_SLEEP_INTERVAL_MS	5000
+
+unsigned long might_sleep_reports;
+
+static bool might_sleep_ratelimit(void)
+{
+	static unsigned long begin;
+	static unsigned int printed;
+	unsigned long interval =
+		(unsigned long)MIGHT_SLEEP_INTERVAL_MS * timer_hz / 1000;
+
+	if (!printed || jiffies - begin >= interval) {
+		begin = jiffies;
+		printed = 0;
+	}
+	return printed++ < MIGHT_SLEEP_BURST;
+}
+
+/* Why the current context may not sleep, or NULL if it may. */
+static const char *atomic_reason(void)
+{
+	if (in_interrupt())
+		return "in interrupt context";
+	if (irqs_disabled())
+		return "with interrupts off";
+	if (locks_held())
+		return "with a lock held";
+	if (preempt_count)
+		return "with preemption disabled";
 	return NULL;
+}
+
+bool __might_sleep(const char *file, int line, unsigned long ip)
+{
+	const char *why = atomic_reason();
+	char ctx[96];
+
+	if (!why)
+		return false;
+	might_sleep_reports++;
+	if (!might_sleep_ratelimit())
+		return true;
+	printk(KERN_ERR "BUG: sleeping function called %s at %s:%d\n", why,
+	       file, line);
+	printk(KERN_ERR "in %pS, context: %s\n", (void *)ip,
+	       describe_context(ctx, sizeof(ctx)));
+	dump_stack();
+	return true;
 }

@@ -67,16 +67,42 @@ unsigned int save_stack_trace(unsigned long *pcs, unsigned int max)
 	return tb.n;
 }
 
+/* Printing state: runs of one address (deep recursion) print as one line. */
+struct trace_printer {
+	const char *loglvl;
+	unsigned long last;
+	unsigned int repeats;
+};
+
+static void flush_repeats(struct trace_printer *tp)
+{
+	if (tp->repeats)
+		printk("%s   ... the line above %u more time%s\n", tp->loglvl,
+		       tp->repeats, tp->repeats == 1 ? "" : "s");
+	tp->repeats = 0;
+}
+
 static bool print_one(void *arg, unsigned long pc)
 {
-	printk("%s [<%08lx>] %pS\n", (const char *)arg, pc, (void *)pc);
+	struct trace_printer *tp = arg;
+
+	if (pc == tp->last) {
+		tp->repeats++;
+		return true;
+	}
+	flush_repeats(tp);
+	tp->last = pc;
+	printk("%s [<%08lx>] %pS\n", tp->loglvl, pc, (void *)pc);
 	return true;
 }
 
 void show_stack_from(unsigned long ebp, const char *loglvl)
 {
+	struct trace_printer tp = { loglvl, 0, 0 };
+
 	printk("%sCall trace:\n", loglvl);
-	walk_stack_from(ebp, print_one, (void *)loglvl);
+	walk_stack_from(ebp, print_one, &tp);
+	flush_repeats(&tp);
 }
 
 /*

@@ -23,8 +23,11 @@
  *	 [<c0100f12>] kmain+0x92
  *	---[ end Oops: System halted ]---
  *
- * "Error code" appears only for the exceptions that push one; "Context"
- * describes what was running when the exception hit. A double fault (a
+ * "Error code" appears only for the exceptions that push one (and for the
+ * double fault, always 0); "Context" describes what was running when the
+ * exception hit, with the faulting code's interrupt flag. The call trace
+ * starts with the caller of the faulting function (EIP names the function
+ * itself) and is at most STACK_WALK_MAX frames (asm/stacktrace.h). A double fault (a
  * stack overflow usually, since the CPU cannot push the page fault's frame
  * on a full stack) arrives by task switch on its own stack; the faulting
  * registers then come from the kernel TSS, and the report is the same.

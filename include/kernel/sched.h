@@ -1,10 +1,44 @@
 /*
- * sched.h - the scheduler (kernel/sched.c).
+ * sched.h - the scheduler: preemptive round robin over kernel threads.
+ *
+ * Threads that can run wait on one run queue, in order; the running thread
+ * gets a time slice of SCHED_SLICE_MS and is preempted on the timer tick
+ * when it expires and another thread is ready, unless preempt_count > 0
+ * (a lock is held, or preempt_disable()). The idle thread runs when nothing
+ * else can, and halts the CPU. All scheduler state is changed with
+ * interrupts off: on one CPU that excludes everything else.
  */
 #ifndef LABYRINTH_KERNEL_SCHED_H
 #define LABYRINTH_KERNEL_SCHED_H
 
 #include <types.h>
+
+#define SCHED_SLICE_MS	10
+
+/*
+ * Make the boot context (kmain) thread 0 "boot", start the idle thread and
+ * install the allocator's sleep hooks (mm/sleep.h). Process context, after
+ * the page allocator is up; kthread_create() calls it if nobody did.
+ * Returns 0, or -ENOMEM if the idle thread could not be created.
+ */
+int sched_init(void);
+bool sched_ready(void);
+
+/*
+ * Give up the CPU. If the current thread is still running (it did not
+ * mark itself sleeping, or was woken already), it goes to the back of the
+ * run queue. Process context only.
+ */
+void schedule(void);
+void yield(void);
+/*
+ * With the current thread marked sleeping (prepare_to_wait), sleep until
+ * woken or until ticks timer ticks pass. Returns the ticks left, 0 when it
+ * timed out.
+ */
+long schedule_timeout(long ticks);
+/* Sleep for at least ms milliseconds. */
+void msleep(unsigned int ms);
 
 /* Called by the timer interrupt on every tick (interrupts off). */
 void sched_tick(void);
@@ -14,5 +48,20 @@ void sched_tick(void);
  * preemption is allowed.
  */
 void sched_irq_exit(void);
+
+/* Times the idle thread halted the CPU. */
+extern volatile unsigned long idle_halts;
+
+/*
+ * might_sleep() - put at the top of anything that may sleep. It reports
+ * (rate-limited, with the call site and a backtrace) being called in
+ * interrupt context, with interrupts off, with preemption disabled or with
+ * locks held, and returns true then. might_sleep_reports counts every
+ * detection, printed or not.
+ */
+#define _THIS_IP_ ({ __label__ __here; __here: (unsigned long)&&__here; })
+#define might_sleep()	__might_sleep(__FILE__, __LINE__, _THIS_IP_)
+bool __might_sleep(const char *file, int line, unsigned long ip);
+extern unsigned long might_sleep_reports;
 
 #endif

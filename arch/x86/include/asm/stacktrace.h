@@ -32,7 +32,9 @@ void walk_stack_from(unsigned long ebp, stack_trace_fn fn, void *arg);
 unsigned int save_stack_trace(unsigned long *pcs, unsigned int max);
 /*
  * Print "Call trace:" and one " [<addr>] symbol+0xoff" line per frame, at
- * log level loglvl (KERN_EMERG, ...).
+ * log level loglvl (KERN_EMERG, ...). A run of frames with the same return
+ * address (recursion) prints once, then "   ... the line above N more
+ * times".
  */
 void show_stack_from(unsigned long ebp, const char *loglvl);
 /* The stack (boot, double-fault or thread stack) holding addr, if any. */
