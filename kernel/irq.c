@@ -125,6 +125,7 @@ void irq_show_stats(struct seq *out)
 			continue;
 		seq_printf(out, "%3u  %-10s %12lu %9lu %9lu  %s\n", line,
 			   d->handler ? d->name : "-", st.count, st.spurious,
-			   st.unhandled, mask & (1u << line) ? "masked" : "open");
+			   st.unhandled,
+			   mask & (1u << line) ? "masked" : "open");
 	}
 }

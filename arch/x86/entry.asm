@@ -37,7 +37,8 @@ isr_stub_%1:
 
 %assign v 0
 %rep 48
-%if v == 8 || v == 10 || v == 11 || v == 12 || v == 13 || v == 14 || v == 17 || v == 21 || v == 29 || v == 30
+; the vectors for which the CPU pushes an error code
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
 	STUB_ERR v
 %else
 	STUB_NOERR v

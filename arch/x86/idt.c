@@ -56,5 +56,6 @@ unsigned long idt_gate_handler(unsigned int vector)
 {
 	if (!idt_gate_present(vector) || idt[vector].type == GATE_TASK)
 		return 0;
-	return idt[vector].offset_lo | ((unsigned long)idt[vector].offset_hi << 16);
+	return idt[vector].offset_lo |
+	       ((unsigned long)idt[vector].offset_hi << 16);
 }

@@ -27,10 +27,13 @@
  * double fault, always 0); "Context" describes what was running when the
  * exception hit, with the faulting code's interrupt flag. The call trace
  * starts with the caller of the faulting function (EIP names the function
- * itself) and is at most STACK_WALK_MAX frames (asm/stacktrace.h). A double fault (a
- * stack overflow usually, since the CPU cannot push the page fault's frame
- * on a full stack) arrives by task switch on its own stack; the faulting
- * registers then come from the kernel TSS, and the report is the same.
+ * itself) and is at most STACK_WALK_MAX frames (asm/stacktrace.h).
+ *
+ * A double fault (usually a stack overflow: the CPU cannot push the page
+ * fault's frame on a full stack) arrives by task switch on its own stack;
+ * the faulting registers then come from the kernel TSS, and the report is
+ * the same. "stack overflow in thread N (name)" follows the first line
+ * whenever CR2 lies in the guard pages under a thread stack.
  *
  * An exception while an oops is being printed does not start a second one
  * (it could recurse forever): oops_depth catches it, one line goes straight

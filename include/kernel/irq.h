@@ -37,7 +37,7 @@ void irq_dispatch(unsigned int line);
 struct irq_stats {
 	unsigned long count;		/* interrupts handled */
 	unsigned long spurious;		/* IRQ7/15 with no in-service bit */
-	unsigned long unhandled;	/* raised with no handler: line masked */
+	unsigned long unhandled;	/* raised with no handler: masked */
 };
 void irq_get_stats(unsigned int line, struct irq_stats *st);
 /* The irqstat table: one line per IRQ that has a handler or was seen. */

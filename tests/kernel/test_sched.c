@@ -259,7 +259,7 @@ static __attribute__((noinline)) int recurse(unsigned int depth)
 	volatile char frame[256];
 
 	frame[0] = (char)depth;
-	if (depth >= overflow_depth_limit)	/* never: the guard hits first */
+	if (depth >= overflow_depth_limit)	/* never: the guard is first */
 		return frame[0];
 	return recurse(depth + 1) + frame[1];
 }
