@@ -13,6 +13,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
 #include <kernel/panic.h>
@@ -51,6 +52,8 @@ void kmain(u32 magic, u32 mbi_phys)
 	arch_init();
 	if (bootmem_init(mbi))
 		panic("no memory to manage");
+	if (sched_init())	/* threads; GFP_KERNEL may sleep from here on */
+		panic("cannot start the scheduler");
 	if (ktest_boot)
 		ktest_boot();	/* test build only: may run tests and exit QEMU */
 	shell_run();

@@ -31,6 +31,9 @@ extern const struct ktest_suite *const __ktest_suites_end[];
 
 static struct ktest *current_test;
 
+/* Recurses in a fresh thread until its guard page is hit. */
+void ktest_stack_overflow(void);
+
 void ktest_fail(struct ktest *t, const char *file, int line,
 		const char *fmt, ...)
 {
@@ -99,9 +102,12 @@ static void provoke_fault(const char *kind)
 
 		*null = 42;
 	} else if (!strcmp(kind, "divide")) {
-		volatile int zero = 0;
+		/* Both volatile, or gcc folds the division away. */
+		volatile int one = 1, zero = 0;
 
-		printk("%d\n", 1 / zero);
+		printk("%d\n", one / zero);
+	} else if (!strcmp(kind, "stackoverflow")) {
+		ktest_stack_overflow();	/* tests/kernel/test_sched.c */
 	} else if (!strcmp(kind, "invalid-opcode")) {
 		__builtin_trap();
 	} else if (!strcmp(kind, "panic")) {
@@ -110,7 +116,7 @@ static void provoke_fault(const char *kind)
 		panic("ktest: panic on request");
 	} else {
 		printk(KERN_ERR "ktest: unknown fault kind '%s' (pagefault, "
-		       "divide, invalid-opcode, panic)\n", kind);
+		       "divide, invalid-opcode, stackoverflow, panic)\n", kind);
 	}
 }
 
