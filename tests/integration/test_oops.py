@@ -13,9 +13,9 @@ def _oops(kind, name_rx):
     vm = Qemu(kernel=TEST_KERNEL, append="fault=" + kind).start()
     vm.wait_for(r"^Labyrinth ")
     vm.wait_for(r"provoking a fault: " + kind)
-    m = vm.wait_for(r"^(Oops: .*|Kernel panic: .*|labyrinth> )$")
+    m = vm.wait_for(r"^(Oops: [^\n]*\n|Kernel panic: [^\n]*\n|labyrinth> )")
     if not re.match(r"Oops: " + name_rx, m.group(1)):
-        raise TestFailure("expected 'Oops: %s', got %r" % (name_rx, m.group(1)))
+        raise TestFailure("expected 'Oops: %s', got %r" % (name_rx, m.group(1).strip()))
     oops_at = vm.pos
     vm.wait_for(r"^EIP: 0x[0-9a-f]{8}\s+provoke_fault\+0x[0-9a-f]+")
     vm.wait_for(r"^EAX: [0-9a-f]{8} EBX: [0-9a-f]{8}")

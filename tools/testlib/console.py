@@ -142,7 +142,8 @@ class ConsoleProcess:
         """Wait until pattern (a regex) appears after the cursor.
 
         Returns the match and moves the cursor past it. Fails with the reason
-        on timeout or when the process exits first.
+        on timeout or when the process exits first. A pattern ending in $
+        matches complete lines only (output arrives in pieces).
         """
         timeout = context.BOOT_TIMEOUT if timeout is None else timeout
         rx = re.compile(pattern, flags)
@@ -151,7 +152,9 @@ class ConsoleProcess:
             while True:
                 text = clean(bytes(self._raw))
                 m = rx.search(text, self.pos)
-                if m:
+                # A pattern ending in $ must see its line complete, not
+                # the part of it that has arrived so far.
+                if m and not (pattern.endswith("$") and m.end() == len(text)):
                     self.pos = m.end()
                     return m
                 left = deadline - time.monotonic()
