@@ -1,0 +1,508 @@
+/*
+ * keyboard.c - the PS/2 keyboard: 8042 set-up, the IRQ1 handler, the page
+ * buffers it fills, and the console thread that empties them.
+ *
+ * The handler never sleeps and never waits. Each scancode goes, in order of
+ * preference, into the current page buffer (a page the handler owns, taken
+ * with alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE)), into the static emergency
+ * ring, or is dropped and counted. A full page is handed off to the console
+ * thread (excl_page_handoff()), which owns it from then on and frees it
+ * after reading it. The console thread also reads the current page in
+ * place, with interrupts off, so a key is seen at once, not only when 4 KiB
+ * of scancodes have piled up; reading does not need ownership, freeing does.
+ *
+ * Invariants (all with interrupts off, see include/drivers/keyboard.h):
+ *  - received == delivered + dropped + queued;
+ *  - scancodes are delivered in the order they were received: the inbox
+ *    pages are older than the emergency ring, which is older than the
+ *    current page. To keep that, while the emergency ring holds anything the
+ *    handler stores there and does not allocate; cur is NULL meanwhile.
+ *  - every page taken is the current page, in the inbox, being read by the
+ *    consumer, or freed: pages_taken == pages_freed + inbox + current
+ *    (+ one in the consumer's hands between unlink and free).
+ *
+ * Locking: one CPU, no lock. Every field of struct kbd is touched with
+ * interrupts off (the handler runs so; the consumer uses local_irq_save),
+ * except the decoder state, which only the consumer touches.
+ */
+#include <asm/io.h>
+#include <asm/irqflags.h>
+#include <drivers/console.h>
+#include <drivers/keyboard.h>
+#include <kernel/irq.h>
+#include <kernel/printk.h>
+#include <kernel/refill.h>
+#include <kernel/sched.h>
+#include <kernel/thread.h>
+#include <kernel/wait.h>
+#include <mm/exclusive.h>
+#include <mm/gfp.h>
+
+#define KBD_BATCH	32	/* scancodes per interrupts-off stretch */
+#define KBD_DRAIN_BUDGET 128	/* scancodes per turn of the console thread */
+
+/* ---------------------------------------------------------------- setup */
+
+static void kbd_deliver_console(struct kbd *k __unused, char c)
+{
+	console_input_push(c);
+}
+
+void kbd_setup(struct kbd *k, owner_t consumer, int room,
+	       kbd_deliver_t deliver)
+{
+	*k = (struct kbd){ 0 };
+	k->consumer = consumer;
+	k->room = room;
+	k->deliver = deliver ? deliver : kbd_deliver_console;
+}
+
+/* ------------------------------------------------- handler side (irqs off) */
+
+static unsigned int kbd_buf_unread(const struct kbd_buf *buf)
+{
+	return buf ? (unsigned int)(buf->len - buf->read) : 0;
+}
+
+static unsigned int kbd_emergency_count(const struct kbd *k)
+{
+	return k->em_head - k->em_tail;
+}
+
+static bool kbd_emergency_push(struct kbd *k, u8 code)
+{
+	unsigned int n = kbd_emergency_count(k);
+
+	if (n == KBD_EMERGENCY_SIZE)
+		return false;
+	k->emergency[k->em_head++ % KBD_EMERGENCY_SIZE] = code;
+	k->emergency_stored++;
+	if (n + 1 > k->emergency_peak)
+		k->emergency_peak = n + 1;
+	return true;
+}
+
+/*
+ * Take a fresh page for the handler. A separate, never-inlined function so
+ * that a student can break on the allocation path of IRQ1 in gdb.
+ */
+static __attribute__((noinline)) bool kbd_buf_grow(struct kbd *k)
+{
+	struct page *page = NULL;
+
+	if (!k->fail_alloc)
+		page = alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE | __GFP_NOWARN);
+	if (k->room >= 0)
+		refill_check(k->room);	/* wake the refill thread if low */
+	if (!page) {
+		k->alloc_failures++;
+		return false;
+	}
+	k->pages_taken++;
+	k->cur = page_address(page);
+	k->cur->next = NULL;
+	k->cur->len = 0;
+	k->cur->read = 0;
+	return true;
+}
+
+/* Queue the full current page for the consumer, who owns it from now on. */
+static int kbd_buf_handoff(struct kbd *k)
+{
+	struct kbd_buf *buf = k->cur;
+	int err = excl_page_handoff(virt_to_page(buf), k->consumer);
+
+	if (err) {	/* mm reported it; the page stays ours, still read */
+		k->handoff_failures++;
+		return err;
+	}
+	buf->next = NULL;
+	if (k->inbox_tail)
+		k->inbox_tail->next = buf;
+	else
+		k->inbox = buf;
+	k->inbox_tail = buf;
+	k->cur = NULL;
+	return 0;
+}
+
+/* A current page with space, or false: hand off a full one, take another. */
+static bool kbd_buf_ready(struct kbd *k)
+{
+	if (k->cur && k->cur->len < KBD_BUF_CAPACITY)
+		return true;
+	if (k->cur && kbd_buf_handoff(k))
+		return false;
+	return kbd_buf_grow(k);
+}
+
+void kbd_receive(struct kbd *k, u8 code)
+{
+	k->received++;
+	/* While the emergency ring holds keys, newer ones queue behind them. */
+	if (!kbd_emergency_count(k) && kbd_buf_ready(k))
+		k->cur->codes[k->cur->len++] = code;
+	else if (!kbd_emergency_push(k, code))
+		k->dropped++;
+	if (k->notify)
+		k->notify(k);
+}
+
+/*
+ * Give back the current page (tests, shutdown): its unread scancodes count
+ * as dropped. Producer context, irqs off.
+ */
+void kbd_release_current(struct kbd *k)
+{
+	if (!k->cur)
+		return;
+	k->dropped += kbd_buf_unread(k->cur);
+	free_page(virt_to_page(k->cur));
+	k->pages_freed++;
+	k->cur = NULL;
+}
+
+/* ----------------------------------------------------------- consumer side */
+
+bool kbd_pending(struct kbd *k)
+{
+	unsigned long flags;
+	bool pending;
+
+	local_irq_save(flags);
+	pending = k->inbox || kbd_emergency_count(k) || kbd_buf_unread(k->cur);
+	local_irq_restore(flags);
+	return pending;
+}
+
+/* Decode one scancode and deliver its character. Irqs off. */
+static void kbd_consume(struct kbd *k, u8 code)
+{
+	int c = kbd_decode(&k->dec, code);
+
+	k->delivered++;
+	if (c != KBD_NO_CHAR) {
+		k->chars++;
+		k->deliver(k, (char)c);
+	}
+}
+
+static unsigned int kbd_take_buf(struct kbd *k, struct kbd_buf *buf,
+				 unsigned int max)
+{
+	unsigned int n = MIN(max, kbd_buf_unread(buf));
+
+	for (unsigned int i = 0; i < n; i++)
+		kbd_consume(k, buf->codes[buf->read++]);
+	return n;
+}
+
+static unsigned int kbd_take_emergency(struct kbd *k, unsigned int max)
+{
+	unsigned int n = MIN(max, kbd_emergency_count(k));
+
+	for (unsigned int i = 0; i < n; i++)
+		kbd_consume(k, k->emergency[k->em_tail++ % KBD_EMERGENCY_SIZE]);
+	return n;
+}
+
+/*
+ * Take up to max scancodes from the oldest source. A page of the inbox read
+ * to the end is unlinked and returned in *done, for the caller to free with
+ * interrupts on. Irqs off.
+ */
+static unsigned int kbd_take_batch(struct kbd *k, unsigned int max,
+				   struct kbd_buf **done)
+{
+	struct kbd_buf *buf = k->inbox;
+	unsigned int n;
+
+	if (!buf) {
+		if (kbd_emergency_count(k))
+			return kbd_take_emergency(k, max);
+		return kbd_take_buf(k, k->cur, max);
+	}
+	n = kbd_take_buf(k, buf, max);
+	if (!kbd_buf_unread(buf)) {	/* inbox pages are full: done */
+		k->inbox = buf->next;
+		if (!k->inbox)
+			k->inbox_tail = NULL;
+		*done = buf;
+	}
+	return n;
+}
+
+/* The consumer owns the page since the hand-off: its free is legal. */
+static void kbd_buf_free(struct kbd *k, struct kbd_buf *buf)
+{
+	unsigned long flags;
+
+	free_page(virt_to_page(buf));
+	local_irq_save(flags);
+	k->pages_freed++;
+	local_irq_restore(flags);
+}
+
+unsigned int kbd_drain(struct kbd *k, unsigned int budget)
+{
+	unsigned int taken = 0;
+
+	while (taken < budget) {
+		struct kbd_buf *done = NULL;
+		unsigned long flags;
+		unsigned int n;
+
+		local_irq_save(flags);
+		n = kbd_take_batch(k, MIN(budget - taken, KBD_BATCH), &done);
+		local_irq_restore(flags);
+		if (done)
+			kbd_buf_free(k, done);
+		else if (!n)
+			break;
+		taken += n;
+	}
+	return taken;
+}
+
+/* ------------------------------------------------------------ counters */
+
+void kbd_get_stats(struct kbd *k, struct kbd_stats *st)
+{
+	unsigned long flags;
+
+	*st = (struct kbd_stats){ 0 };
+	local_irq_save(flags);
+	st->received = k->received;
+	st->delivered = k->delivered;
+	st->dropped = k->dropped;
+	st->spurious = k->spurious;
+	st->chars = k->chars;
+	st->pages_taken = k->pages_taken;
+	st->pages_freed = k->pages_freed;
+	st->alloc_failures = k->alloc_failures;
+	st->handoff_failures = k->handoff_failures;
+	st->emergency_stored = k->emergency_stored;
+	st->emergency_peak = k->emergency_peak;
+	st->emergency_now = kbd_emergency_count(k);
+	st->queued = st->emergency_now + kbd_buf_unread(k->cur);
+	for (struct kbd_buf *b = k->inbox; b; b = b->next) {
+		st->queued += kbd_buf_unread(b);
+		st->pages_queued++;
+	}
+	st->pages_current = k->cur ? 1 : 0;
+	local_irq_restore(flags);
+}
+
+bool kbd_stats_balanced(const struct kbd_stats *st)
+{
+	return st->received == st->delivered + st->dropped + st->queued;
+}
+
+/* ------------------------------------------------------------- the 8042 */
+
+#define I8042_DATA		0x60
+#define I8042_STATUS		0x64	/* read */
+#define I8042_COMMAND		0x64	/* write */
+#define I8042_STR_OBF		0x01	/* output buffer full: a byte to read */
+#define I8042_STR_IBF		0x02	/* input buffer full: wait to write */
+#define I8042_CMD_READ_CTR	0x20
+#define I8042_CMD_WRITE_CTR	0x60
+#define I8042_CMD_KBD_DISABLE	0xAD
+#define I8042_CMD_KBD_ENABLE	0xAE
+#define I8042_CTR_KBDINT	0x01	/* IRQ1 on a keyboard byte */
+#define I8042_CTR_KBDDIS	0x10	/* keyboard clock off */
+#define I8042_CTR_XLATE		0x40	/* translate set 2 to set 1 */
+#define I8042_TIMEOUT		100000	/* status polls, about 100 ms */
+
+struct kbd kbd_live;
+static u8 i8042_ctr;		/* the configuration byte, as set */
+static unsigned long i8042_drained;	/* stale bytes thrown away at init */
+
+static bool i8042_wait_write(void)
+{
+	for (int i = 0; i < I8042_TIMEOUT; i++)
+		if (!(inb(I8042_STATUS) & I8042_STR_IBF))
+			return true;
+	return false;
+}
+
+static int i8042_read(void)
+{
+	for (int i = 0; i < I8042_TIMEOUT; i++)
+		if (inb(I8042_STATUS) & I8042_STR_OBF)
+			return inb(I8042_DATA);
+	return -1;
+}
+
+static void i8042_command(u8 cmd)
+{
+	if (i8042_wait_write())
+		outb(I8042_COMMAND, cmd);
+}
+
+/*
+ * Throw away whatever waits in the output buffer. A byte left there keeps
+ * the 8042 from raising IRQ1 again (its buffer stays full), so this runs
+ * before the line is unmasked.
+ */
+static void i8042_drain(void)
+{
+	for (int i = 0; i < 32 && (inb(I8042_STATUS) & I8042_STR_OBF); i++) {
+		(void)inb(I8042_DATA);
+		i8042_drained++;
+	}
+}
+
+/*
+ * With the keyboard port off (no key can slip in), make sure IRQ1 and set 1
+ * translation are on in the configuration byte, then turn the port on.
+ * Returns 0 or -EIO if the controller does not answer.
+ */
+static int i8042_setup(void)
+{
+	int ctr;
+
+	i8042_command(I8042_CMD_KBD_DISABLE);
+	i8042_drain();
+	i8042_command(I8042_CMD_READ_CTR);
+	ctr = i8042_read();
+	if (ctr < 0)
+		return -EIO;
+	i8042_ctr = ((u8)ctr | I8042_CTR_KBDINT | I8042_CTR_XLATE) &
+		    ~I8042_CTR_KBDDIS;
+	i8042_command(I8042_CMD_WRITE_CTR);
+	if (i8042_wait_write())
+		outb(I8042_DATA, i8042_ctr);
+	i8042_command(I8042_CMD_KBD_ENABLE);
+	i8042_drain();
+	return 0;
+}
+
+/* ----------------------------------------------------- the IRQ1 handler */
+
+/* Test kernels only (tests/kernel/test_kbd.c): misbehave on purpose. */
+void kbd_irq_test_hook(struct kbd *k) __attribute__((weak));
+
+/*
+ * IRQ1. Interrupts are off: never sleep, never wait on a lock. The 8042
+ * raises IRQ1 when its output buffer fills; if the status says it is empty
+ * the interrupt is spurious and there is nothing to read (reading anyway
+ * would return the previous byte again).
+ */
+static void kbd_irq(unsigned int line __unused, void *arg)
+{
+	struct kbd *k = arg;
+
+	if (!(inb(I8042_STATUS) & I8042_STR_OBF)) {
+		k->spurious++;
+		return;
+	}
+	if (kbd_irq_test_hook)
+		kbd_irq_test_hook(k);
+	kbd_receive(k, inb(I8042_DATA));
+}
+
+/* ------------------------------------------------------------- the view */
+
+void kbd_show(struct seq *out)
+{
+	struct kbd_stats st;
+
+	kbd_get_stats(&kbd_live, &st);
+	seq_printf(out, "keyboard: IRQ%d, 8042 config %#x, %lu stale bytes "
+		   "drained at init\n", KBD_IRQ, i8042_ctr, i8042_drained);
+	seq_printf(out, "  received:   %8lu  scancodes read from the 8042\n",
+		   st.received);
+	seq_printf(out, "  delivered:  %8lu  decoded by the console thread\n",
+		   st.delivered);
+	seq_printf(out, "  dropped:    %8lu  no page and the emergency ring "
+		   "full\n", st.dropped);
+	seq_printf(out, "  queued:     %8lu  waiting in a page or the "
+		   "emergency ring\n", st.queued);
+	seq_printf(out, "  balance:    %8s  received = delivered + dropped + "
+		   "queued\n", kbd_stats_balanced(&st) ? "ok" : "BROKEN");
+	seq_printf(out, "  spurious:   %8lu  IRQ1 with nothing to read\n",
+		   st.spurious);
+	seq_printf(out, "  characters: %8lu  pushed to the shell's input\n",
+		   st.chars);
+	seq_printf(out, "  pages:      taken %lu, freed %lu, full queued %lu, "
+		   "current %lu\n", st.pages_taken, st.pages_freed,
+		   st.pages_queued, st.pages_current);
+	seq_printf(out, "  room:       %u of %u pages in IRQ1's exclusive "
+		   "room\n", excl_room_count(kbd_live.room), KBD_ROOM_TARGET);
+	seq_printf(out, "  failures:   allocation %lu, hand-off %lu\n",
+		   st.alloc_failures, st.handoff_failures);
+	seq_printf(out, "  emergency:  stored %lu, now %lu, peak %lu of %u\n",
+		   st.emergency_stored, st.emergency_now, st.emergency_peak,
+		   KBD_EMERGENCY_SIZE);
+}
+
+/* ------------------------------------------------- the console thread */
+
+static DECLARE_WAIT_QUEUE_HEAD(kbd_wait);
+
+/* Called by the handler after each scancode: wake the console thread. */
+static void kbd_wake_console(struct kbd *k __unused)
+{
+	wake_up(&kbd_wait);
+}
+
+/*
+ * The consumer of the live keyboard: it owns every full page handed off by
+ * IRQ1. It takes a bounded batch, then yields, so that under a flood the
+ * shell gets to read its input ring between batches instead of watching it
+ * overflow.
+ */
+static int kbd_console_thread(void *arg)
+{
+	struct kbd *k = arg;
+
+	for (;;) {
+		wait_event(kbd_wait, kbd_pending(k));
+		if (kbd_drain(k, KBD_DRAIN_BUDGET) == KBD_DRAIN_BUDGET)
+			yield();
+	}
+	return 0;
+}
+
+/* IRQ1's exclusive room, filled now and kept filled by the refill thread. */
+static int kbd_room_setup(void)
+{
+	int room = excl_room_create(OWNER_IRQ(KBD_IRQ), KBD_ROOM_TARGET,
+				    "keyboard");
+
+	if (room < 0) {
+		pr_err("keyboard: no exclusive room (%d): IRQ1 allocates from "
+		       "the zones only\n", room);
+		return -1;
+	}
+	excl_room_refill(room);
+	refill_register(room, KBD_ROOM_TARGET);
+	return room;
+}
+
+void keyboard_init(void)
+{
+	struct thread *t;
+	int err;
+
+	kbd_setup(&kbd_live, OWNER_NONE, kbd_room_setup(), NULL);
+	t = kthread_create("console", kbd_console_thread, &kbd_live);
+	if (!t) {
+		pr_err("keyboard: no console thread: keyboard off\n");
+		return;
+	}
+	kbd_live.consumer = OWNER_THREAD(t->tid);
+	kbd_live.notify = kbd_wake_console;
+	if (i8042_setup()) {
+		pr_err("keyboard: the 8042 does not answer: keyboard off\n");
+		return;
+	}
+	err = irq_register(KBD_IRQ, kbd_irq, &kbd_live, "keyboard");
+	if (err) {
+		pr_err("keyboard: IRQ1 taken (%d): keyboard off\n", err);
+		return;
+	}
+	pr_info("keyboard: PS/2 on IRQ1, scancode set 1, console thread %u\n",
+		t->tid);
+}

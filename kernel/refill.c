@@ -1,0 +1,163 @@
+/*
+ * refill.c - the refill thread: tops the exclusive rooms back up.
+ *
+ * IRQ0 (the sampler) and IRQ1 (the keyboard) allocate from their exclusive
+ * rooms where they cannot sleep. Each allocation calls refill_check(); when
+ * a room is below half its target it sets `wanted` and wakes this thread,
+ * which refills every watched room with excl_room_refill() (GFP_KERNEL: it
+ * may sleep until pages are freed; the room's pages are cleared here, so the
+ * handler gets a zeroed page without a 4 KiB clear of its own).
+ *
+ * Invariants: watched[] changes only in process context, at init; `wanted` is
+ * set from any context and cleared by the thread before it refills, so a
+ * wake-up during a refill is never lost (the thread runs once more).
+ *
+ * Locking: none; one CPU. `wanted` is one word written with plain stores.
+ */
+#include <kernel/printk.h>
+#include <kernel/refill.h>
+#include <kernel/sched.h>
+#include <kernel/thread.h>
+#include <kernel/wait.h>
+#include <mm/exclusive.h>
+
+#define REFILL_MAX_ROOMS	4
+
+struct refill_room {
+	int room;
+	unsigned int target;
+};
+
+static struct refill_room watched[REFILL_MAX_ROOMS];
+static unsigned int nr_watched;
+static volatile bool wanted;
+static DECLARE_WAIT_QUEUE_HEAD(refill_wait);
+static struct thread *refill_thread;
+
+static struct {
+	unsigned long wakeups;	/* times refill_check() asked for a refill */
+	unsigned long runs;	/* passes of the thread over the rooms */
+	unsigned long pages;	/* pages put into rooms */
+	unsigned long short_runs; /* passes where a room stayed short */
+} refill_stats;
+
+int refill_register(int room, unsigned int target)
+{
+	if (room < 0 || !target)
+		return -EINVAL;
+	if (nr_watched == REFILL_MAX_ROOMS)
+		return -EBUSY;
+	watched[nr_watched].room = room;
+	watched[nr_watched].target = target;
+	nr_watched++;
+	return 0;
+}
+
+void refill_unregister(int room)
+{
+	for (unsigned int i = 0; i < nr_watched; i++) {
+		if (watched[i].room != room)
+			continue;
+		watched[i] = watched[--nr_watched];
+		return;
+	}
+}
+
+bool refill_pending(void)
+{
+	return wanted;
+}
+
+static unsigned int refill_target(int room)
+{
+	for (unsigned int i = 0; i < nr_watched; i++)
+		if (watched[i].room == room)
+			return watched[i].target;
+	return 0;
+}
+
+void refill_check(int room)
+{
+	unsigned int target = refill_target(room);
+
+	if (target && excl_room_count(room) * 2 < target) {
+		if (!wanted)
+			refill_stats.wakeups++;
+		refill_kick();
+	}
+}
+
+void refill_kick(void)
+{
+	wanted = true;
+	wake_up(&refill_wait);
+}
+
+/* One pass over the rooms. Process context: it may sleep in GFP_KERNEL. */
+int refill_run_once(void)
+{
+	int added = 0;
+	bool short_of_pages = false;
+
+	wanted = false;
+	refill_stats.runs++;
+	for (unsigned int i = 0; i < nr_watched; i++) {
+		int n = excl_room_refill(watched[i].room);
+
+		if (n > 0)
+			added += n;
+		else if (n < 0)
+			short_of_pages = true;
+	}
+	refill_stats.pages += (unsigned long)added;
+	if (short_of_pages)
+		refill_stats.short_runs++;
+	return added;
+}
+
+void refill_show(struct seq *out)
+{
+	seq_printf(out, "refill: thread %s, %lu wake-ups, %lu passes, %lu pages added, "
+		   "%lu passes short of pages\n",
+		   refill_thread ? refill_thread->name : "not started",
+		   refill_stats.wakeups,
+		   refill_stats.runs, refill_stats.pages,
+		   refill_stats.short_runs);
+	for (unsigned int i = 0; i < nr_watched; i++)
+		seq_printf(out, "  room %d: %u of %u pages\n", watched[i].room,
+			   excl_room_count(watched[i].room), watched[i].target);
+}
+
+/*
+ * The thread: sleep until a handler asks, refill, repeat. A pass that ends
+ * short (memory is low: GFP_KERNEL gave up) is retried after a pause, not at
+ * once, so that the thread does not spin while a hog holds the memory.
+ */
+static int refill_thread_fn(void *arg __unused)
+{
+	for (;;) {
+		wait_event(refill_wait, wanted);
+		refill_run_once();
+		for (unsigned int i = 0; i < nr_watched; i++) {
+			if (excl_room_count(watched[i].room) <
+			    watched[i].target) {
+				msleep(10);
+				wanted = true;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+void refill_init(void)
+{
+	if (refill_thread)
+		return;
+	refill_thread = kthread_create("refill", refill_thread_fn, NULL);
+	if (!refill_thread) {
+		pr_err("refill: no thread: exclusive rooms are not refilled\n");
+		return;
+	}
+	refill_kick();		/* rooms created before the thread: look now */
+}
