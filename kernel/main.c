@@ -8,11 +8,14 @@
  */
 #include <asm/page.h>
 #include <drivers/console.h>
+#include <drivers/keyboard.h>
+#include <drivers/sampler.h>
 #include <kernel/arch.h>
 #include <kernel/bootmem.h>
 #include <kernel/cmdline.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
+#include <kernel/refill.h>
 #include <kernel/sched.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
@@ -56,5 +59,9 @@ void kmain(u32 magic, u32 mbi_phys)
 		panic("cannot start the scheduler");
 	if (ktest_boot)
 		ktest_boot();	/* test build only: may run tests and exit QEMU */
+	/* The interrupt users and their threads (drivers/keyboard.c, ...). */
+	keyboard_init();
+	sampler_init();
+	refill_init();
 	shell_run();
 }
