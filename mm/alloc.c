@@ -10,10 +10,12 @@
 #include <lib/string.h>
 
 /* Refuse unknown bits, a missing or double base class, bad combinations. */
-static bool gfp_valid(gfp_t gfp, unsigned int order, void *caller)
+static inline bool gfp_valid(gfp_t gfp, unsigned int order, void *caller)
 {
 	gfp_t base = gfp & (__GFP_WAIT | __GFP_HIGH);
 
+	if (likely(order == 0 && (gfp == GFP_ATOMIC || gfp == GFP_KERNEL)))
+		return true;	/* the common case, checked at once */
 	if ((gfp & ~__GFP_BITS) || (base != __GFP_WAIT && base != __GFP_HIGH) ||
 	    ((gfp & __GFP_EXCLUSIVE) && (gfp & __GFP_DMA))) {
 		mm_report(MM_BUG_BAD_FLAGS, "alloc_pages", caller, ~0UL, order,
@@ -73,13 +75,12 @@ static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 }
 
 /* Make the block taken from a room an allocated block for ac. */
-static void alloc_prep(struct page *page, const struct alloc_ctx *ac)
+static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 {
 	if (unlikely(ac->poisoned || (page->flags & PG_poisoned)))
 		alloc_check_poison(page, ac);
 	page->flags = PG_head;
 	page->order = (u8)ac->order;
-	page->owner = OWNER_NONE;
 	if (ac->gfp & __GFP_EXCLUSIVE) {
 		page->flags |= PG_exclusive;
 		page->owner = current_owner();
@@ -106,22 +107,21 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 {
 	struct page *page = NULL;
 
+	ac->hot_tried = false;	/* a free may have refilled it */
 	while (!page && mm_sleep_wait(ac->gfp, ac->order) == 0)
 		page = path_walk(ac);
 	return page;
 }
 
-struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
-				  void *caller)
+/* The rooms after the hot room: the whole path, then sleep if it may. */
+static noinline struct page *alloc_slow(gfp_t gfp, unsigned int order,
+					void *caller, bool atomic_ctx,
+					bool hot_tried)
 {
-	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller };
-	bool atomic_ctx = false;
+	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller,
+				.hot_tried = hot_tried };
 	struct page *page = NULL;
 
-	if (unlikely(!gfp_valid(gfp, order, caller)))
-		return NULL;
-	if (gfp & __GFP_WAIT)
-		atomic_ctx = sleep_forbidden(order, caller);
 	ac.cannot_wait = !(gfp & __GFP_WAIT) || atomic_ctx;
 	ac.cls = gfp_class_of(gfp, atomic_ctx);
 	if (gfp & __GFP_EXCLUSIVE) {
@@ -138,6 +138,44 @@ struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 	}
 	alloc_prep(page, &ac);
 	return page;
+}
+
+/* A hot-room page that was poisoned: check it, then hand it out. */
+static noinline struct page *alloc_hot_poisoned(struct page *page, gfp_t gfp,
+						void *caller)
+{
+	struct alloc_ctx ac = { .gfp = gfp, .order = 0, .caller = caller };
+
+	alloc_prep(page, &ac);
+	return page;
+}
+
+/*
+ * Check the request, then serve the common case (an order-0 page for a
+ * plain GFP_ATOMIC or GFP_KERNEL caller) straight from the hot room, the
+ * first room of both paths, in a few dozen instructions; else walk.
+ */
+struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
+				  void *caller)
+{
+	bool atomic_ctx, hot_tried = false;
+	struct page *page;
+
+	if (unlikely(!gfp_valid(gfp, order, caller)))
+		return NULL;
+	atomic_ctx = (gfp & __GFP_WAIT) && sleep_forbidden(order, caller);
+	if (order == 0 && (gfp == GFP_ATOMIC || gfp == GFP_KERNEL)) {
+		page = hot_room_take();
+		if (likely(page && !(page->flags & PG_poisoned))) {
+			page->flags = PG_head;	/* all alloc_prep() would do */
+			page->order = 0;
+			return page;
+		}
+		if (page)
+			return alloc_hot_poisoned(page, gfp, caller);
+		hot_tried = true;
+	}
+	return alloc_slow(gfp, order, caller, atomic_ctx, hot_tried);
 }
 
 /* Allocate 2^order contiguous frames; NULL when the path fails. */

@@ -15,13 +15,14 @@
  */
 #include "internal.h"
 
-bool pfn_aligned(pfn_t pfn, unsigned int order)
-{
-	return (pfn & ((1UL << order) - 1)) == 0;
-}
+/*
+ * The list steps below are inlined (always_inline): a split or merge runs
+ * up to MAX_ORDER of them, and a call each would double the cost.
+ */
+#define mm_inline	inline __attribute__((always_inline))
 
 /* Caller holds z->lock; blk is free and aligned to its order. */
-static void __freelist_add(struct zone *z, struct page *blk,
+static mm_inline void __freelist_add(struct zone *z, struct page *blk,
 			   unsigned int order)
 {
 	MM_ASSERT(pfn_aligned(page_to_pfn(blk), order));
@@ -33,7 +34,7 @@ static void __freelist_add(struct zone *z, struct page *blk,
 }
 
 /* Caller holds z->lock; blk heads a free block of this order. */
-static void __freelist_del(struct zone *z, struct page *blk,
+static mm_inline void __freelist_del(struct zone *z, struct page *blk,
 			   unsigned int order)
 {
 	pfn_list_del(&z->free_area[order].free_list, blk);
@@ -43,13 +44,13 @@ static void __freelist_del(struct zone *z, struct page *blk,
 }
 
 /* Caller holds z->lock. Is the block at pfn a free block of this order? */
-static bool __buddy_is_free(const struct zone *z, pfn_t pfn,
+static mm_inline bool __buddy_is_free(const struct zone *z, pfn_t pfn,
 			    unsigned int order)
 {
 	const struct page *page;
 
-	if (pfn < z->start_pfn || pfn >= z->end_pfn || pfn >= max_pfn)
-		return false;
+	if (pfn - z->start_pfn >= z->end_pfn - z->start_pfn)
+		return false;	/* outside the zone (one unsigned compare) */
 	page = pfn_to_page(pfn);
 	return (page->flags & PG_buddy) && page->order == order;
 }

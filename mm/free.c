@@ -13,15 +13,6 @@
  */
 #include "internal.h"
 
-/* Is page a pointer to an entry of mem_map? */
-bool page_valid(const struct page *page)
-{
-	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
-
-	return page && mem_map && off % sizeof(struct page) == 0 &&
-	       off / sizeof(struct page) < max_pfn;
-}
-
 /* Does page lie inside a free buddy block (as its head or a tail)? */
 static bool in_free_block(const struct page *page)
 {
@@ -113,7 +104,6 @@ void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 	if (page->flags & PG_exclusive)
 		page_poison(page);
 	page->flags &= PG_poisoned;
-	page->owner = OWNER_NONE;
 	if (order == 0 && hot_room_put(page, false))
 		goto out;
 	if (zone_room_put(page, order, mm_cannot_wait()) < 0)
@@ -123,9 +113,26 @@ out:
 		mm_wake_waiters();
 }
 
+/*
+ * The common case: a plain order-0 page (not exclusive) into the hot room
+ * while it is below its high mark. False: take the checked path.
+ */
+static inline bool free_fast(struct page *page)
+{
+	if (!page_valid(page) || page->flags != PG_head || page->order)
+		return false;
+	if (!hot_room_put(page, false))
+		return false;
+	if (unlikely(mm_sleepers))
+		mm_wake_waiters();
+	return true;
+}
+
 /* Free a block of 2^order frames that alloc_pages() returned. */
 void free_pages(struct page *page, unsigned int order)
 {
+	if (likely(order == 0) && free_fast(page))
+		return;
 	__free_pages_caller(page, order, __builtin_return_address(0));
 }
 

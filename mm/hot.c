@@ -58,8 +58,9 @@ struct page *hot_room_take(void)
 }
 
 /*
- * Push a free order-0 page (flags 0 or PG_poisoned) if the room is below
- * its high mark, or always if force. Returns false if it was not taken.
+ * Push a free order-0 page if the room is below its high mark, or always if
+ * force. Its flags become PG_hot (PG_poisoned kept); if it is not taken
+ * (false) they are left alone.
  */
 bool hot_room_put(struct page *page, bool force)
 {
@@ -69,7 +70,7 @@ bool hot_room_put(struct page *page, bool force)
 
 	local_irq_save(flags);
 	if (hot->count < hot->high || force) {
-		page->flags |= PG_hot;
+		page->flags = (u16)((page->flags & PG_poisoned) | PG_hot);
 		pfn_list_add(&hot->list, page);
 		hot->count++;
 		taken = true;

@@ -77,6 +77,7 @@ static void zones_reset(void)
 	zones[ZONE_DMA].end_pfn = MIN(max_pfn, DMA_END_PFN);
 	zones[ZONE_NORMAL].start_pfn = DMA_END_PFN;
 	zones[ZONE_NORMAL].end_pfn = MAX(max_pfn, DMA_END_PFN);
+	/* so a zone never spans past max_pfn: buddy checks need no more */
 }
 
 /* Every frame starts reserved and unlinked. */

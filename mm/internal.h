@@ -122,7 +122,11 @@ static inline struct page *pfn_list_pop(struct pfn_list *l)
 struct page *__buddy_take(struct zone *z, unsigned int order,
 			  unsigned int *poisoned);
 void __buddy_free(struct zone *z, struct page *page, unsigned int order);
-bool pfn_aligned(pfn_t pfn, unsigned int order);
+
+static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
+{
+	return (pfn & ((1UL << order) - 1)) == 0;
+}
 
 /* ---- rooms (hot.c, room.c, exclusive.c) ---- */
 
@@ -196,6 +200,7 @@ struct alloc_ctx {
 	unsigned int order;
 	bool cannot_wait;	/* trylock only */
 	bool from_pool;		/* served by an exclusive room: already zero */
+	bool hot_tried;		/* alloc_pages() already tried the hot room */
 	unsigned int poisoned;	/* PG_poisoned frames in the block taken */
 	struct gfp_class *cls;
 	void *caller;
@@ -208,7 +213,14 @@ void path_show(struct seq *s, const struct gfp_class *cls);
 void __free_pages_caller(struct page *page, unsigned int order, void *caller);
 struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 				  void *caller);
-bool page_valid(const struct page *page);
+/* Is page a pointer to an entry of mem_map? */
+static inline bool page_valid(const struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+
+	return off % sizeof(struct page) == 0 &&
+	       off / sizeof(struct page) < max_pfn;
+}
 unsigned long mm_free_pages_quick(void);
 
 /* ---- sleeping (sleep.c) ---- */

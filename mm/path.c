@@ -77,7 +77,7 @@ static struct page *path_step_take(const struct path_step *st,
 {
 	switch (st->kind) {
 	case ROOM_HOT:
-		return ac->order == 0 ? hot_room_take() : NULL;
+		return ac->order == 0 && !ac->hot_tried ? hot_room_take() : NULL;
 	case ROOM_ZONE:
 		return zone_room_take(&zones[st->zone], ac, st->mark);
 	case ROOM_RESERVE:

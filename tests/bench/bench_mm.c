@@ -9,7 +9,9 @@
  *   hot_pair     alloc_page(GFP_ATOMIC) + free_page, through the hot room
  *   hot_pair_k   the same with GFP_KERNEL (adds the atomic-context check)
  *   zone_pair    alloc_page(GFP_KERNEL) + free_page through the zone room
- *                with the hot room off, every free block of order 10: the
+ *                with the hot room off, the smallest free block of order 1:
+ *                one halving and one merge (the common case)
+ *   zone_pair_deep  the same with every free block of order 10: the
  *                deepest split (10 halvings) and merge (10 merges)
  *   order4_pair  alloc_pages(GFP_KERNEL, 4) + free_pages(, 4), same state
  *   atomic_worst alloc_page(GFP_ATOMIC) alone in the worst state: hot room
@@ -60,6 +62,11 @@ noinline void bench_op_zone_pair(void)
 	free_page(alloc_page(GFP_KERNEL));
 }
 
+noinline void bench_op_zone_pair_deep(void)
+{
+	free_page(alloc_page(GFP_KERNEL));
+}
+
 noinline void bench_op_order4_pair(void)
 {
 	free_pages(alloc_pages(GFP_KERNEL, 4), 4);
@@ -92,15 +99,25 @@ static void boot(unsigned long size)
 	}
 }
 
+/* Caller holds z->lock. Take a block and mark it allocated. */
+static void hold_block(struct zone *z, unsigned int order)
+{
+	unsigned int poisoned;
+	struct page *blk = __buddy_take(z, order, &poisoned);
+
+	blk->flags = PG_head;
+	blk->order = (u8)order;
+}
+
 /* Take every free block of order < top out of zone z, and keep it. */
 static void hold_small_blocks(struct zone *z, unsigned int top)
 {
-	unsigned int o, poisoned;
+	unsigned int o;
 
 	spin_lock(&z->lock);
 	for (o = 0; o < top; o++)
 		while (z->free_area[o].nr_free)
-			__buddy_take(z, o, &poisoned)->flags = PG_head;
+			hold_block(z, o);
 	spin_unlock(&z->lock);
 }
 
@@ -119,6 +136,20 @@ static void state_deep_split(unsigned long size)
 	hot_rooms[0].high = 0;		/* frees go to the zone */
 	hold_small_blocks(&zones[ZONE_DMA], MAX_ORDER);
 	hold_small_blocks(&zones[ZONE_NORMAL], MAX_ORDER);
+}
+
+/* The first zone of the path has no order-0 block and one order-1 one. */
+static void state_split_one(unsigned long size)
+{
+	struct zone *z;
+
+	boot(size);
+	hot_rooms[0].high = 0;
+	z = zones[ZONE_NORMAL].present ? &zones[ZONE_NORMAL] : &zones[ZONE_DMA];
+	hold_small_blocks(z, 2);
+	spin_lock(&z->lock);
+	hold_block(z, 1);	/* splits a bigger block: one order-1 left */
+	spin_unlock(&z->lock);
 }
 
 /* Everything allocated but one order-10 block in DMA; zones under min. */
@@ -154,7 +185,8 @@ static const struct bench benches[] = {
 	{ "floor_pair", bench_op_floor_pair, NULL, state_hot },
 	{ "hot_pair", bench_op_hot_pair, NULL, state_hot },
 	{ "hot_pair_k", bench_op_hot_pair_k, NULL, state_hot },
-	{ "zone_pair", bench_op_zone_pair, NULL, state_deep_split },
+	{ "zone_pair", bench_op_zone_pair, NULL, state_split_one },
+	{ "zone_pair_deep", bench_op_zone_pair_deep, NULL, state_deep_split },
 	{ "order4_pair", bench_op_order4_pair, NULL, state_deep_split },
 	{ "atomic_worst", bench_op_atomic_worst, atomic_worst_undo,
 	  state_atomic_worst },
@@ -254,14 +286,14 @@ int main(int argc, char **argv)
 		printf("# median ns per op (%u rounds of %u; clock_gettime "
 		       "cost %.1f ns subtracted for single ops)\n", ROUNDS,
 		       BATCH, clock_cost);
-		printf("%-14s %10s %10s %10s\n", "op", size_names[0],
+		printf("%-16s %10s %10s %10s\n", "op", size_names[0],
 		       size_names[1], size_names[2]);
 	}
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		const struct bench *b = &benches[i];
 
 		if (!under_callgrind)
-			printf("%-14s", b->name);
+			printf("%-16s", b->name);
 		for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 			b->state(sizes[s]);
 			if (under_callgrind)
