@@ -57,10 +57,12 @@ static void range_add(struct range_set *set, u64 start, u64 end)
 	while (i < set->nr && set->r[i].end < start)
 		i++;
 	if (i < set->nr && set->r[i].start <= end) {
-		set->r[i].start = MIN(set->r[i].start, start);
-		set->r[i].end = MAX(set->r[i].end, end);
-		while (i + 1 < set->nr && set->r[i + 1].start <= set->r[i].end) {
-			set->r[i].end = MAX(set->r[i].end, set->r[i + 1].end);
+		struct range64 *r = &set->r[i];
+
+		r->start = MIN(r->start, start);
+		r->end = MAX(r->end, end);
+		while (i + 1 < set->nr && r[1].start <= r->end) {
+			r->end = MAX(r->end, r[1].end);
 			memmove(&set->r[i + 1], &set->r[i + 2],
 				(set->nr - i - 2) * sizeof(set->r[0]));
 			set->nr--;
@@ -107,8 +109,8 @@ static void print_entry(u64 start, u64 len, const char *type)
  * entry must be at least 20 bytes after its size word and lie inside
  * mmap_length; a length of zero or wrapping past 2^64 is malformed.
  */
-static bool read_mmap(const struct multiboot_info *mbi, struct range_set *usable,
-		      struct range_set *holes)
+static bool read_mmap(const struct multiboot_info *mbi,
+		      struct range_set *usable, struct range_set *holes)
 {
 	const u8 *p = __va(mbi->mmap_addr);
 	const u8 *end = p + mbi->mmap_length;
@@ -119,10 +121,13 @@ static bool read_mmap(const struct multiboot_info *mbi, struct range_set *usable
 	while (p < end) {
 		const struct multiboot_mmap_entry *e = (const void *)p;
 
-		if (end - p < 24 || e->size < 20 || e->size > (u32)(end - p) - 4 ||
+		unsigned int offset = (unsigned int)(p - (end - mbi->mmap_length));
+
+		if (end - p < 24 || e->size < 20 ||
+		    e->size > (u32)(end - p) - 4 ||
 		    e->len == 0 || e->addr + e->len < e->addr) {
-			printk(KERN_ERR "bootmem: malformed memory map entry at "
-			       "offset %u\n", (unsigned int)(p - (end - mbi->mmap_length)));
+			printk(KERN_ERR "bootmem: malformed memory map entry "
+			       "at offset %u\n", offset);
 			return false;
 		}
 		print_entry(e->addr, e->len, mmap_type_name(e->type));
@@ -158,7 +163,8 @@ static void clip_and_count(struct range_set *usable)
 
 		bootmem.ram_bytes += r->end - r->start;
 		if (r->end > FOUR_GIB)
-			bootmem.ignored_above_4g += r->end - MAX(r->start, FOUR_GIB);
+			bootmem.ignored_above_4g +=
+				r->end - MAX(r->start, FOUR_GIB);
 		if (r->end > DIRECT_MAP_SIZE && r->start < FOUR_GIB)
 			bootmem.unmanaged_bytes += MIN(r->end, FOUR_GIB) -
 				MAX(r->start, (u64)DIRECT_MAP_SIZE);
@@ -170,8 +176,8 @@ static void clip_and_count(struct range_set *usable)
 		       "(a 32-bit kernel without PAE cannot address it)\n",
 		       bootmem.ignored_above_4g >> 20);
 	if (bootmem.unmanaged_bytes)
-		printk(KERN_WARNING "bootmem: %llu MiB above the %lu MiB direct "
-		       "map is not managed\n", bootmem.unmanaged_bytes >> 20,
+		printk(KERN_WARNING "bootmem: %llu MiB above the %lu MiB "
+		       "direct map is not managed\n", bootmem.unmanaged_bytes >> 20,
 		       DIRECT_MAP_SIZE >> 20);
 }
 
@@ -238,8 +244,8 @@ int bootmem_find_ranges(const struct multiboot_info *mbi,
 		usable.nr = holes.nr = 0;
 		bootmem.from_fallback = true;
 		if (!read_mem_fields(mbi, &usable)) {
-			printk(KERN_EMERG "bootmem: the boot loader gave no memory "
-			       "information at all\n");
+			printk(KERN_EMERG "bootmem: the boot loader gave no "
+			       "memory information at all\n");
 			return -EINVAL;
 		}
 	}

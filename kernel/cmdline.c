@@ -12,7 +12,8 @@
 char boot_cmdline[CMDLINE_MAX];
 unsigned int timer_hz = 1000;
 
-#define HZ_MIN	19	/* the PIT's slowest rate is 1193182 / 65536 = 18.2 Hz */
+/* The PIT's slowest rate is 1193182 / 65536 = 18.2 Hz. */
+#define HZ_MIN	19
 #define HZ_MAX	10000	/* QEMU delivers the PIT accurately up to ~10 kHz */
 
 static int set_loglevel(const char *value)

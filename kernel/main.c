@@ -30,7 +30,8 @@ static void print_banner(void)
 	       "interrupts (i686)\n", LABYRINTH_VERSION);
 }
 
-static const char *boot_cmdline_from(u32 magic, const struct multiboot_info *mbi)
+static const char *boot_cmdline_from(u32 magic,
+				     const struct multiboot_info *mbi)
 {
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		return "";
@@ -58,7 +59,7 @@ void kmain(u32 magic, u32 mbi_phys)
 	if (sched_init())	/* threads; GFP_KERNEL may sleep from here on */
 		panic("cannot start the scheduler");
 	if (ktest_boot)
-		ktest_boot();	/* test build only: may run tests and exit QEMU */
+		ktest_boot();	/* test build: may run tests, exit QEMU */
 	/* The interrupt users and their threads (drivers/keyboard.c, ...). */
 	keyboard_init();
 	sampler_init();

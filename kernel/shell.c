@@ -52,15 +52,16 @@ int shell_execute(struct seq *out, char *line)
 	int err;
 
 	if (argc < 0) {
-		seq_printf(out, "too many words (at most %d)\n", SHELL_MAX_ARGS);
+		seq_printf(out, "too many words (at most %d)\n",
+			   SHELL_MAX_ARGS);
 		return -EINVAL;
 	}
 	if (argc == 0)
 		return 0;
 	cmd = find_command(argv[0]);
 	if (!cmd) {
-		seq_printf(out, "%s: unknown command; type 'help' for the list\n",
-			   argv[0]);
+		seq_printf(out, "%s: unknown command; type 'help' for the "
+			   "list\n", argv[0]);
 		return -ENOENT;
 	}
 	err = cmd->run(out, argc, argv);

@@ -179,8 +179,8 @@ static const char *convert(struct out *o, const char *f, struct spec *sp,
 	case 'd':
 	case 'i':
 		sv = get_signed(sp, ap);
-		put_num(o, sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv,
-			10, sv < 0, false, sp);
+		put_num(o, sv < 0 ? -(unsigned long long)sv :
+			(unsigned long long)sv, 10, sv < 0, false, sp);
 		break;
 	case 'u':
 		put_num(o, get_unsigned(sp, ap), 10, false, false, sp);
@@ -210,7 +210,8 @@ static const char *convert(struct out *o, const char *f, struct spec *sp,
 		put(o, 'x');
 		sp->zero = true;
 		sp->width = 2 * sizeof(void *);
-		put_num(o, (unsigned long)va_arg(*ap, void *), 16, false, false, sp);
+		put_num(o, (unsigned long)va_arg(*ap, void *), 16, false,
+			false, sp);
 		break;
 	case '%':
 		put(o, '%');

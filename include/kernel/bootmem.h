@@ -18,7 +18,7 @@ struct bootmem_info {
 	u64 ram_bytes;		/* usable RAM the loader reported (all of it) */
 	u64 unmanaged_bytes;	/* usable RAM above the direct map, not used */
 	u64 ignored_above_4g;	/* usable RAM above 4 GiB, ignored */
-	bool from_fallback;	/* map missing/malformed: mem_lower/upper used */
+	bool from_fallback;	/* bad or no map: mem_lower/upper used */
 };
 
 extern struct bootmem_info bootmem;

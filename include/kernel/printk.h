@@ -44,19 +44,4 @@ int vprintk(const char *fmt, va_list ap);
  */
 void dump_stack(void);
 
-/*
- * A time-based rate limit for reports an interrupt can trigger: at most
- * `burst` messages per `interval` ticks; the rest are counted and the count
- * is shown with the next message let through.
- */
-struct ratelimit {
-	unsigned long interval;
-	unsigned int burst;
-	unsigned long begin;
-	unsigned int printed;
-	unsigned int missed;
-};
-
-#define RATELIMIT_INIT(interval_, burst_)	{ (interval_), (burst_), 0, 0, 0 }
-
 #endif

@@ -44,7 +44,8 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	t->failures++;
-	printk(KERN_NOTICE "        # %s: %s:%d: %s\n", t->name, file, line, msg);
+	printk(KERN_NOTICE "        # %s: %s:%d: %s\n", t->name, file, line,
+	       msg);
 }
 
 /* Returns true if the case passed (or was skipped). */

@@ -48,7 +48,10 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 			   #a, #b, _a, _b); \
 } while (0)
 
-#define KTEST_SKIP(t, why) do { (t)->skipped = true; (t)->skip_reason = (why); } while (0)
+#define KTEST_SKIP(t, why) do { \
+	(t)->skipped = true; \
+	(t)->skip_reason = (why); \
+} while (0)
 
 #define KTEST_CASE(fn)	{ #fn, fn }
 

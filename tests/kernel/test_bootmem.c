@@ -110,7 +110,8 @@ static void bootmem_clips_high_memory(struct ktest *t)
 	map_set(1, MIB(4096), MIB(512), MULTIBOOT_MEMORY_AVAILABLE);
 	KTEST_EXPECT_EQ(t, find(), 1);
 	KTEST_EXPECT_EQ(t, out[0].end, DIRECT_MAP_SIZE);
-	KTEST_EXPECT_EQ(t, fake_result.unmanaged_bytes, MIB(3072) - DIRECT_MAP_SIZE);
+	KTEST_EXPECT_EQ(t, fake_result.unmanaged_bytes,
+			MIB(3072) - DIRECT_MAP_SIZE);
 	KTEST_EXPECT_EQ(t, fake_result.ignored_above_4g, MIB(512));
 }
 
