@@ -95,6 +95,13 @@ static void free_collided(struct page *page, unsigned int order)
 	}
 }
 
+/* A checked free block, flags 0 or PG_poisoned: to the zone room. */
+static void free_to_zone(struct page *page, unsigned int order)
+{
+	if (zone_room_put(page, order, mm_cannot_wait()) < 0)
+		free_collided(page, order);
+}
+
 void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 {
 	if (unlikely(!free_ok(page, order))) {
@@ -104,35 +111,30 @@ void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 	if (page->flags & PG_exclusive)
 		page_poison(page);
 	page->flags &= PG_poisoned;
-	if (order == 0 && hot_room_put(page, false))
-		goto out;
-	if (zone_room_put(page, order, mm_cannot_wait()) < 0)
-		free_collided(page, order);
-out:
+	if (order != 0 || !hot_room_put(page, false))
+		free_to_zone(page, order);
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 }
 
 /*
- * The common case: a plain order-0 page (not exclusive) into the hot room
- * while it is below its high mark. False: take the checked path.
+ * Free a block of 2^order frames that alloc_pages() returned. The common
+ * case, a plain order-0 page, is checked in a few tests and pushed on the
+ * hot room (or, when that is full, given to its zone); every other case
+ * takes the fully checked path.
  */
-static inline bool free_fast(struct page *page)
-{
-	if (!page_valid(page) || page->flags != PG_head || page->order)
-		return false;
-	if (!hot_room_put(page, false))
-		return false;
-	if (unlikely(mm_sleepers))
-		mm_wake_waiters();
-	return true;
-}
-
-/* Free a block of 2^order frames that alloc_pages() returned. */
 void free_pages(struct page *page, unsigned int order)
 {
-	if (likely(order == 0) && free_fast(page))
+	if (likely(order == 0 && page_valid(page) && page->flags == PG_head &&
+		   page->order == 0)) {
+		if (!hot_room_put(page, false)) {
+			page->flags = 0;
+			free_to_zone(page, 0);
+		}
+		if (unlikely(mm_sleepers))
+			mm_wake_waiters();
 		return;
+	}
 	__free_pages_caller(page, order, __builtin_return_address(0));
 }
 

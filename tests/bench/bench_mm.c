@@ -275,6 +275,23 @@ static void count_instructions(const struct bench *b, const char *size)
 	CALLGRIND_DUMP_STATS_AT(label);
 }
 
+/* Boot-time set-up: mm_init() writes mem_map, never the free pages. */
+static void time_mm_init(void)
+{
+	unsigned int s;
+
+	printf("%-16s", "mm_init_ms");
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		u64 t0;
+
+		boot(sizes[s]);		/* fault the arena's mem_map in */
+		t0 = now_ns();
+		boot(sizes[s]);
+		printf(" %10.2f", (double)(now_ns() - t0) / 1e6);
+	}
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	double clock_cost = 0;
@@ -309,5 +326,7 @@ int main(int argc, char **argv)
 		if (!under_callgrind)
 			printf("\n");
 	}
+	if (!under_callgrind)
+		time_mm_init();
 	return 0;
 }
