@@ -161,8 +161,8 @@ static void check_map(struct tally *t)
 		} else if (page->flags & PG_pool) {
 			t->pool++;
 		} else {
-			CHECK(t, false, "pfn %#lx (flags %#x) is in no room and "
-			      "no allocation: lost\n", pfn, page->flags);
+			CHECK(t, false, "pfn %#lx (flags %#x) is in no room "
+			      "and no allocation: lost\n", pfn, page->flags);
 		}
 		check_tails(t, pfn, order);
 		pfn += 1UL << order;

@@ -128,7 +128,8 @@ int excl_room_destroy(int id)
 	unsigned long flags;
 	int freed = 0;
 
-	room = excl_room_get(id, "excl_room_destroy", __builtin_return_address(0));
+	room = excl_room_get(id, "excl_room_destroy",
+			     __builtin_return_address(0));
 	if (!room)
 		return -EINVAL;
 	for (;;) {

@@ -20,8 +20,9 @@ static bool in_free_block(const struct page *page)
 	unsigned int order;
 
 	for (order = 0; order <= MAX_ORDER; order++) {
-		const struct page *head = pfn_to_page(pfn & ~((1UL << order) - 1));
+		const struct page *head;
 
+		head = pfn_to_page(pfn & ~((1UL << order) - 1));
 		if ((head->flags & PG_buddy) && head->order >= order)
 			return true;
 	}

@@ -49,7 +49,8 @@ static int map_place(const struct mem_range *r, unsigned int nr,
 
 	mm_map_pages = ALIGN_UP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
 	while (i--) {
-		pfn_t lo = r[i].start >> PAGE_SHIFT, hi = r[i].end >> PAGE_SHIFT;
+		pfn_t lo = r[i].start >> PAGE_SHIFT;
+		pfn_t hi = r[i].end >> PAGE_SHIFT;
 
 		if (hi - lo >= mm_map_pages) {
 			*start = hi - mm_map_pages;
@@ -95,7 +96,8 @@ static unsigned int block_order(pfn_t pfn, pfn_t end)
 {
 	unsigned int order = MAX_ORDER;
 
-	while (order && (!pfn_aligned(pfn, order) || pfn + (1UL << order) > end))
+	while (order &&
+	       (!pfn_aligned(pfn, order) || pfn + (1UL << order) > end))
 		order--;
 	return order;
 }
@@ -125,7 +127,8 @@ static void ranges_free(const struct mem_range *r, unsigned int nr,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		pfn_t lo = r[i].start >> PAGE_SHIFT, hi = r[i].end >> PAGE_SHIFT;
+		pfn_t lo = r[i].start >> PAGE_SHIFT;
+		pfn_t hi = r[i].end >> PAGE_SHIFT;
 
 		range_free(lo, MIN(hi, MAX(lo, map_start)));
 		range_free(MAX(lo, MIN(hi, map_end)), hi);

@@ -152,9 +152,9 @@ static void zone_wmark_formula(struct zone *z, unsigned long total_min,
 /* Set every zone's watermarks; called by mm_init() once zones are filled. */
 void wmark_setup(void)
 {
-	unsigned long total = zones[ZONE_DMA].present + zones[ZONE_NORMAL].present;
-	unsigned long mfk, i, k;
+	unsigned long total, mfk, i, k;
 
+	total = zones[ZONE_DMA].present + zones[ZONE_NORMAL].present;
 	mfk = param_min_free_kbytes ? param_min_free_kbytes :
 	      min_free_kbytes_for(total);
 	for (i = 0; i < MAX_NR_ZONES; i++) {

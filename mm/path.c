@@ -77,7 +77,9 @@ static struct page *path_step_take(const struct path_step *st,
 {
 	switch (st->kind) {
 	case ROOM_HOT:
-		return ac->order == 0 && !ac->hot_tried ? hot_room_take() : NULL;
+		if (ac->order || ac->hot_tried)
+			return NULL;
+		return hot_room_take();
 	case ROOM_ZONE:
 		return zone_room_take(&zones[st->zone], ac, st->mark);
 	case ROOM_RESERVE:

@@ -71,7 +71,8 @@ static long report_ratelimit(enum mm_bug kind)
 noinline void mm_report(enum mm_bug kind, const char *func, void *caller,
 			pfn_t pfn, unsigned int order, const char *fmt, ...)
 {
-	const char *level = kind == MM_WARN_ALLOC_FAIL ? KERN_WARNING : KERN_ERR;
+	const char *level = kind == MM_WARN_ALLOC_FAIL ? KERN_WARNING :
+			    KERN_ERR;
 	char ctx[96], what[160];
 	long missed = report_ratelimit(kind);
 	va_list ap;

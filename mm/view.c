@@ -127,8 +127,9 @@ static void show_zone(struct seq *s, struct zone *z)
 	seq_puts(s, "  free blocks    ");
 	for (o = 0; o < NR_ORDERS; o++)
 		seq_printf(s, " %lu", nr[o]);
-	seq_printf(s, "\n  zone room      served %lu misses %lu collisions %lu\n",
-		   z->room.served, z->room.misses, z->room.collisions);
+	seq_printf(s, "\n  zone room      served %lu misses %lu "
+		   "collisions %lu\n", z->room.served, z->room.misses,
+		   z->room.collisions);
 	seq_printf(s, "  reserve room   served %lu misses %lu collisions %lu\n",
 		   z->reserve.served, z->reserve.misses, z->reserve.collisions);
 }

@@ -26,8 +26,19 @@ typedef unsigned int gfp_t;
 #define __GFP_HIGH	0x02u	/* high priority: may enter the reserve */
 #define __GFP_WAIT	0x04u	/* may sleep */
 #define __GFP_EXCLUSIVE	0x08u	/* one owner; the owner's room first */
-#define __GFP_ZERO	0x10u	/* fill the block with zeroes */
-#define __GFP_NOWARN	0x20u	/* no report when the allocation fails */
+/*
+ * __GFP_ZERO - add to either class: the whole block is filled with zeroes
+ * before it is returned (2^order * 4 KiB of writes, so think twice in an
+ * interrupt handler: an exclusive room hands out zeroed pages for free).
+ * Changes no path or watermark; on NULL, as the base class.
+ */
+#define __GFP_ZERO	0x10u
+/*
+ * __GFP_NOWARN - add to either class: a failure returns NULL without the
+ * "page allocation failure" report (it is still counted). For callers
+ * whose fallback makes failure normal. Bad calls are reported regardless.
+ */
+#define __GFP_NOWARN	0x20u
 #define __GFP_BITS	0x3fu
 
 /*

@@ -29,7 +29,7 @@ struct page {
 	u16 flags;	/* PG_* below */
 	u8 order;	/* block order, for PG_buddy and PG_head */
 	u8 room;	/* exclusive room index, for PG_pool */
-	owner_t owner;	/* owner of a PG_exclusive page or of its PG_pool room */
+	owner_t owner;	/* owner of a PG_exclusive page, or of a PG_pool room */
 };
 
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");

@@ -44,7 +44,7 @@ struct free_area {
 /* What happened in a room; shown by the labyrinth view. */
 struct room_stats {
 	unsigned long served;	 /* allocations it served */
-	unsigned long misses;	 /* times it could not serve (empty, watermark) */
+	unsigned long misses;	 /* times it could not serve (empty, mark) */
 	unsigned long collisions; /* times its lock was busy (I) */
 };
 
@@ -55,7 +55,7 @@ struct zone {
 	unsigned long present;		/* frames handed to it at boot */
 	unsigned long wmark[NR_WMARK];
 	unsigned long nr_free;		/* (L) free frames on free_area */
-	unsigned long nr_poisoned;	/* (L) PG_poisoned frames in free blocks */
+	unsigned long nr_poisoned;	/* (L) poisoned frames in free blocks */
 	struct free_area free_area[NR_ORDERS];	/* (L) */
 	struct room_stats room;		/* (L) the zone room, above watermark */
 	struct room_stats reserve;	/* (L) the reserve room, under min */

@@ -111,7 +111,7 @@ void spin_lock_init(spinlock_t *lock, const char *name)
 void spin_lock(spinlock_t *lock)
 {
 	if (lock->locked) {
-		fprintf(stderr, "host: deadlock: spin_lock(%s) on a held lock\n",
+		fprintf(stderr, "host: deadlock: spin_lock(%s) is held\n",
 			lock->name);
 		abort();
 	}

@@ -43,8 +43,8 @@ static void tag_block(struct ops_block *b)
 static bool tag_intact(const struct ops_block *b)
 {
 	const u64 *first = page_address(b->page);
-	const u64 *last =
-		(const u64 *)((const char *)first + (PAGE_SIZE << b->order)) - 1;
+	const char *end = (const char *)first + (PAGE_SIZE << b->order);
+	const u64 *last = (const u64 *)end - 1;
 
 	return *first == b->tag && *last == ~b->tag;
 }

@@ -69,7 +69,8 @@ static void init_free_pages_untouched(void)
 
 static void init_bad_ranges_refused(void)
 {
-	struct mem_range unsorted[2] = { { MIB(4), MIB(8) }, { MIB(2), MIB(3) } };
+	struct mem_range unsorted[2] = { { MIB(4), MIB(8) },
+					 { MIB(2), MIB(3) } };
 	struct mem_range unaligned = { MIB(2) + 10, MIB(8) };
 	struct mem_range empty = { MIB(2), MIB(2) };
 	struct mem_range above = { MIB(2), MIB(128) };
@@ -160,7 +161,8 @@ static void wmark_small_machine_clamped(void)
 
 	EXPECT_EQ(ht_boot_ranges(MIB(3), &r, 1), 0);
 	EXPECT(zones[ZONE_DMA].wmark[WMARK_HIGH] < zones[ZONE_DMA].present);
-	EXPECT_EQ(zones[ZONE_DMA].wmark[WMARK_MIN], mm_total_pages() * 4 / 16 / 4);
+	EXPECT_EQ(zones[ZONE_DMA].wmark[WMARK_MIN],
+		  mm_total_pages() * 4 / 16 / 4);
 	EXPECT_CHECK();
 }
 

@@ -37,8 +37,9 @@ static void random_ops(unsigned long n, unsigned long long s)
 	if (st.error)
 		printf("    # seed %llu: op %lu: %s\n", s, st.ops, st.error);
 	EXPECT(st.error == NULL);
-	printf("    # %lu ops: %lu allocs, %lu failed, %lu frees, %lu refused\n",
-	       st.ops, st.allocs, st.fails, st.frees, st.refused);
+	printf("    # %lu ops: %lu allocs, %lu failed, %lu frees, "
+	       "%lu refused\n", st.ops, st.allocs, st.fails, st.frees,
+	       st.refused);
 }
 
 static unsigned long long env_seed(void)

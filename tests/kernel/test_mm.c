@@ -108,9 +108,12 @@ static void mm_kernel_never_reserve(struct ktest *t)
 	KTEST_EXPECT(t, n > 0);
 	KTEST_EXPECT_EQ(t, would_sleep, 1);
 	KTEST_EXPECT_EQ(t, reserve_served(), reserve);
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		if (zones[i].present)
-			KTEST_EXPECT(t, zones[i].nr_free >= zones[i].wmark[WMARK_LOW]);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		if (z->present)
+			KTEST_EXPECT(t, z->nr_free >= z->wmark[WMARK_LOW]);
+	}
 	give_all(chain);
 	mm_set_sleep_ops(old);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
