@@ -315,6 +315,8 @@ bool kbd_stats_balanced(const struct kbd_stats *st)
 #define I8042_TIMEOUT		100000	/* status polls, about 100 ms */
 
 struct kbd kbd_live;
+/* Characters the shell's input ring refused (drivers/console.c). */
+extern unsigned long console_input_dropped;
 static u8 i8042_ctr;		/* the configuration byte, as set */
 static unsigned long i8042_drained;	/* stale bytes thrown away at init */
 
@@ -435,6 +437,9 @@ void kbd_show(struct seq *out)
 	seq_printf(out, "  emergency:  stored %lu, now %lu, peak %lu of %u\n",
 		   st.emergency_stored, st.emergency_now, st.emergency_peak,
 		   KBD_EMERGENCY_SIZE);
+	seq_printf(out, "  shell ring: %lu characters refused (its input ring "
+		   "was full; serial and keyboard together)\n",
+		   console_input_dropped);
 }
 
 /* ------------------------------------------------- the console thread */

@@ -191,9 +191,11 @@ static void sampler_digest(struct sampler *s, struct sampler_block *b)
 	u64 sum = 0;
 
 	for (u32 i = 0; i < b->count; i++) {
+		u32 step = i ? b->samples[i].tick - b->samples[i - 1].tick : 1;
+
 		sum += b->samples[i].delta;
-		if (i && b->samples[i].tick != b->samples[i - 1].tick + 1)
-			s->gaps += b->samples[i].tick - b->samples[i - 1].tick - 1;
+		if (step != 1)
+			s->gaps += step - 1;
 	}
 	s->last = sampler_jitter(b->samples, b->count);
 	s->all_min = MIN(s->all_min, s->last.min);

@@ -117,8 +117,8 @@ int refill_run_once(void)
 
 void refill_show(struct seq *out)
 {
-	seq_printf(out, "refill: thread %s, %lu wake-ups, %lu passes, %lu pages added, "
-		   "%lu passes short of pages\n",
+	seq_printf(out, "refill: thread %s, %lu wake-ups, %lu passes, "
+		   "%lu pages added, %lu passes short of pages\n",
 		   refill_thread ? refill_thread->name : "not started",
 		   refill_stats.wakeups,
 		   refill_stats.runs, refill_stats.pages,

@@ -37,7 +37,7 @@
 
 #define KBD_IRQ			1
 #define KBD_EMERGENCY_SIZE	64	/* static ring, a power of two */
-#define KBD_ROOM_TARGET		4	/* pages kept in IRQ1's exclusive room */
+#define KBD_ROOM_TARGET		4	/* pages in IRQ1's exclusive room */
 
 /* ---- decoding: scancode set 1 to characters (drivers/keymap.c) ---- */
 

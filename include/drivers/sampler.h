@@ -28,7 +28,7 @@
 #include <types.h>
 
 #define SAMPLER_IRQ		0
-#define SAMPLER_ROOM_TARGET	8	/* pages kept in IRQ0's exclusive room */
+#define SAMPLER_ROOM_TARGET	8	/* pages in IRQ0's exclusive room */
 
 struct sample {
 	u32 tick;	/* jiffies when it was taken (low 32 bits) */
@@ -63,7 +63,7 @@ struct sampler {
 	owner_t consumer;
 	int room;			/* producer's exclusive room, or -1 */
 	u64 last_tsc;			/* 0: no tick seen yet */
-	bool fail_alloc;		/* tests: every block allocation fails */
+	bool fail_alloc;		/* tests: every allocation fails */
 	void (*notify)(struct sampler *s); /* wake the consumer, or NULL */
 
 	unsigned long samples, taken, digested, discarded, overruns, lost;
