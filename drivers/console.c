@@ -45,6 +45,11 @@ void console_input_push(char c)
 	local_irq_restore(flags);
 }
 
+unsigned int console_input_room(void)
+{
+	return INPUT_RING_SIZE - (input_head - input_tail);
+}
+
 int console_trygetc(void)
 {
 	unsigned long flags;

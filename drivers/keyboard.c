@@ -315,8 +315,6 @@ bool kbd_stats_balanced(const struct kbd_stats *st)
 #define I8042_TIMEOUT		100000	/* status polls, about 100 ms */
 
 struct kbd kbd_live;
-/* Characters the shell's input ring refused (drivers/console.c). */
-extern unsigned long console_input_dropped;
 static u8 i8042_ctr;		/* the configuration byte, as set */
 static unsigned long i8042_drained;	/* stale bytes thrown away at init */
 
@@ -458,13 +456,24 @@ static void kbd_wake_console(struct kbd *k __unused)
  * shell gets to read its input ring between batches instead of watching it
  * overflow.
  */
+/*
+ * The console thread. A scancode gives at most one character, so draining
+ * no more scancodes than the shell's input ring has room for never loses
+ * a character there; when the shell falls behind, the thread waits for it
+ * and the keys stay in their pages (or, past that, are counted as dropped
+ * by the handler).
+ */
 static int kbd_console_thread(void *arg)
 {
 	struct kbd *k = arg;
+	unsigned int budget;
 
 	for (;;) {
 		wait_event(kbd_wait, kbd_pending(k));
-		if (kbd_drain(k, KBD_DRAIN_BUDGET) == KBD_DRAIN_BUDGET)
+		while ((budget = MIN(console_input_room(),
+				     KBD_DRAIN_BUDGET)) == 0)
+			msleep(10);
+		if (kbd_drain(k, budget) == KBD_DRAIN_BUDGET)
 			yield();
 	}
 	return 0;

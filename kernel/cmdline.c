@@ -52,7 +52,8 @@ static const struct kernel_param params[] = {
 	{ "loglevel", set_loglevel, "0..7" },
 	{ "hz", set_hz, "19..10000" },
 	{ "ktest", accept_any, "" },
-	{ "fault", accept_any, "" },
+	{ "fault", accept_any, "" },		/* test kernel */
+	{ "kbd_test", accept_any, "" },		/* test kernel */
 	{ "console", accept_any, "" },
 };
 

@@ -1,5 +1,6 @@
 /*
- * timer.c - the PIT on IRQ0: the tick, jiffies, and the scheduler's clock.
+ * timer.c - the PIT on IRQ0: the tick, jiffies, the sampler and the
+ * scheduler's clock.
  *
  * jiffies is written only here, in the IRQ0 handler (interrupts off); it is
  * one aligned word, so readers need no lock. The divisor is rounded to the
@@ -8,6 +9,7 @@
  */
 #include <asm/io.h>
 #include <asm/timer.h>
+#include <drivers/sampler.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/irq.h>
@@ -27,6 +29,7 @@ static void timer_interrupt(unsigned int line, void *arg __unused)
 	jiffies++;
 	if (in_interrupt() && current_irq() == (int)line)
 		timer_ticks_in_irq++;
+	sampler_tick();		/* drivers/sampler.c: one sample per tick */
 	sched_tick();
 }
 

@@ -21,8 +21,15 @@ struct console {
 void console_register(struct console *con);
 void console_write(const char *text, size_t len);
 
-/* Called by input drivers, in interrupt context or with interrupts off. */
+/*
+ * Called by input drivers, in interrupt context or with interrupts off.
+ * A character that finds the ring full is dropped and counted in
+ * console_input_dropped.
+ */
 void console_input_push(char c);
+extern unsigned long console_input_dropped;
+/* Free slots in the input ring, so a producer that can wait does. */
+unsigned int console_input_room(void);
 /* Next input character, or -1 when none is waiting. Never blocks. */
 int console_trygetc(void);
 /* Wait (halting the CPU) until a character arrives. */
