@@ -15,35 +15,14 @@
 
 #define STRESS_DEFAULT_SECONDS	5
 
-static int cmd_kbd(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	kbd_show(out);
-	return 0;
-}
-SHELL_COMMAND(kbd, "keyboard counters: received, delivered, dropped, queued",
-	      "kbd", cmd_kbd);
+SHELL_VIEW(kbd, "keyboard counters: received, delivered, dropped, queued",
+	   kbd_show);
 
-static int cmd_sampler(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	sampler_show(out);
-	return 0;
-}
-SHELL_COMMAND(sampler, "timer sampler: blocks, overruns, tick jitter",
-	      "sampler", cmd_sampler);
+SHELL_VIEW(sampler, "timer sampler: blocks, overruns, tick jitter",
+	   sampler_show);
 
-static int cmd_refill(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	refill_show(out);
-	return 0;
-}
-SHELL_COMMAND(refill, "the refill thread and the exclusive rooms it watches",
-	      "refill", cmd_refill);
+SHELL_VIEW(refill, "the refill thread and the exclusive rooms it watches",
+	   refill_show);
 
 static int cmd_stress(struct seq *out, int argc, char **argv)
 {

@@ -7,42 +7,10 @@
 #include <kernel/shell.h>
 #include <mm/view.h>
 
-static int cmd_meminfo(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	mm_show_meminfo(out);
-	return 0;
-}
-SHELL_COMMAND(meminfo, "memory usage, like /proc/meminfo", "meminfo",
-	      cmd_meminfo);
-
-static int cmd_buddyinfo(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	mm_show_buddyinfo(out);
-	return 0;
-}
-SHELL_COMMAND(buddyinfo, "free blocks per zone and order, like "
-	      "/proc/buddyinfo", "buddyinfo", cmd_buddyinfo);
-
-static int cmd_zoneinfo(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	mm_show_zoneinfo(out);
-	return 0;
-}
-SHELL_COMMAND(zoneinfo, "each zone's size, watermarks and counters",
-	      "zoneinfo", cmd_zoneinfo);
-
-static int cmd_labyrinth(struct seq *out, int argc, char **argv __unused)
-{
-	if (argc != 1)
-		return -EINVAL;
-	mm_show_labyrinth(out);
-	return 0;
-}
-SHELL_COMMAND(labyrinth, "the map: rooms, free pages, paths, collisions",
-	      "labyrinth", cmd_labyrinth);
+SHELL_VIEW(meminfo, "memory usage, like /proc/meminfo", mm_show_meminfo);
+SHELL_VIEW(buddyinfo, "free blocks per zone and order, like /proc/buddyinfo",
+	   mm_show_buddyinfo);
+SHELL_VIEW(zoneinfo, "each zone's size, watermarks and counters",
+	   mm_show_zoneinfo);
+SHELL_VIEW(labyrinth, "the map: rooms, free pages, paths, collisions",
+	   mm_show_labyrinth);

@@ -1,53 +1,40 @@
 /*
- * cmd_system.c - shell commands about the machine: time, command line, halt.
+ * cmd_system.c - shell commands about the machine: time, command line,
+ * version, halt.
  */
-#include <asm/irqflags.h>
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
-#include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
 
-static int cmd_uptime(struct seq *out, int argc, char **argv __unused)
+static void show_uptime(struct seq *out)
 {
 	unsigned long t = jiffies;
 	unsigned long secs = t / timer_hz;
 	unsigned long ms = (t % timer_hz) * 1000 / timer_hz;
 
-	if (argc != 1)
-		return -EINVAL;
 	seq_printf(out, "up %lu.%03lu s (%lu ticks at %u Hz)\n", secs, ms, t,
 		   timer_hz);
-	return 0;
 }
-SHELL_COMMAND(uptime, "time since boot", "uptime", cmd_uptime);
+SHELL_VIEW(uptime, "time since boot", show_uptime);
 
-static int cmd_ticks(struct seq *out, int argc, char **argv __unused)
+static void show_ticks(struct seq *out)
 {
-	if (argc != 1)
-		return -EINVAL;
 	seq_printf(out, "%lu\n", jiffies);
-	return 0;
 }
-SHELL_COMMAND(ticks, "timer ticks since boot", "ticks", cmd_ticks);
+SHELL_VIEW(ticks, "timer ticks since boot", show_ticks);
 
-static int cmd_cmdline(struct seq *out, int argc, char **argv __unused)
+static void show_cmdline(struct seq *out)
 {
-	if (argc != 1)
-		return -EINVAL;
 	seq_printf(out, "%s\n", boot_cmdline);
-	return 0;
 }
-SHELL_COMMAND(cmdline, "the kernel command line", "cmdline", cmd_cmdline);
+SHELL_VIEW(cmdline, "the kernel command line", show_cmdline);
 
-static int cmd_version(struct seq *out, int argc, char **argv __unused)
+static void show_version(struct seq *out)
 {
-	if (argc != 1)
-		return -EINVAL;
 	seq_printf(out, "Labyrinth %s (i686)\n", LABYRINTH_VERSION);
-	return 0;
 }
-SHELL_COMMAND(version, "the kernel version", "version", cmd_version);
+SHELL_VIEW(version, "the kernel version", show_version);
 
 static int cmd_halt(struct seq *out, int argc, char **argv __unused)
 {

@@ -44,6 +44,17 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
+static int run_command(const struct shell_command *cmd, struct seq *out,
+		       int argc, char **argv)
+{
+	if (cmd->run)
+		return cmd->run(out, argc, argv);
+	if (argc != 1)		/* a view takes no arguments */
+		return -EINVAL;
+	cmd->show(out);
+	return 0;
+}
+
 int shell_execute(struct seq *out, char *line)
 {
 	char *argv[SHELL_MAX_ARGS];
@@ -64,7 +75,7 @@ int shell_execute(struct seq *out, char *line)
 			   "list\n", argv[0]);
 		return -ENOENT;
 	}
-	err = cmd->run(out, argc, argv);
+	err = run_command(cmd, out, argc, argv);
 	if (err == -EINVAL)
 		seq_printf(out, "usage: %s\n", cmd->usage);
 	return err;
@@ -121,6 +132,26 @@ void shell_run(void)
 	}
 }
 
+/*
+ * The command that comes after prev in alphabetical order (the first one
+ * for NULL). The table is in link order; a selection walk keeps it that way
+ * and costs nothing that matters for twenty commands.
+ */
+static const struct shell_command *
+next_by_name(const struct shell_command *prev)
+{
+	const struct shell_command *best = NULL;
+
+	for (const struct shell_command *c = __shell_commands_start;
+	     c < __shell_commands_end; c++) {
+		if (prev && strcmp(c->name, prev->name) <= 0)
+			continue;
+		if (!best || strcmp(c->name, best->name) < 0)
+			best = c;
+	}
+	return best;
+}
+
 static int cmd_help(struct seq *out, int argc, char **argv)
 {
 	const struct shell_command *c;
@@ -138,7 +169,7 @@ static int cmd_help(struct seq *out, int argc, char **argv)
 		return 0;
 	}
 	seq_puts(out, "Commands:\n");
-	for (c = __shell_commands_start; c < __shell_commands_end; c++)
+	for (c = next_by_name(NULL); c; c = next_by_name(c))
 		seq_printf(out, "  %-10s %s\n", c->name, c->help);
 	return 0;
 }
