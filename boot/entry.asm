@@ -10,10 +10,16 @@
 ;   - physical 0 .. 4 MiB at virtual 0 (only for the jump to the higher half;
 ;     removed right after, so a NULL pointer faults), and
 ;   - physical 0 .. 896 MiB at virtual 0xC0000000 (the direct map),
-; with 4 MiB pages (CR4.PSE), turn paging on, jump up, drop the low mapping,
-; set up the boot stack and call kmain(magic, info).
+; with 4 MiB pages (CR4.PSE), turn paging on and jump up to higher_half
+; (boot/higher_half.asm), which drops the low mapping, sets up the boot
+; stack and calls kmain(magic, info). The two halves live in two files
+; because they are linked at addresses 3 GiB apart: one file each keeps
+; the debug line tables simple enough for gdb.
 
 %include "boot/layout.inc"
+
+extern boot_page_dir
+extern higher_half
 
 MB_FLAGS	equ 0x00000003		; page-align modules, give memory info
 MB_CHECKSUM	equ -(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
@@ -68,35 +74,6 @@ _start:
 	mov cr0, eax
 
 	mov eax, higher_half		; an absolute, higher-half address
-	jmp eax
-
-section .text
-extern kmain
-global boot_page_dir
-higher_half:
-	; Drop the identity map: from here on, virtual page 0 is unmapped.
-	mov dword [boot_page_dir], 0
-	mov eax, cr3
-	mov cr3, eax			; flush the TLB
-
-	mov esp, boot_stack_top
-	xor ebp, ebp			; a zero frame pointer ends backtraces
-	push edi			; multiboot info (physical)
-	push esi			; magic
-	call kmain
-.halt:
-	cli
-	hlt
-	jmp .halt
-
-section .bss
-align 4096
-boot_page_dir:
-	resb 4096
-global boot_stack_bottom
-boot_stack_bottom:
-	resb 16384
-global boot_stack_top
-boot_stack_top:
+	jmp eax				; boot/higher_half.asm
 
 section .note.GNU-stack noalloc noexec nowrite progbits

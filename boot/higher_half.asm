@@ -1,0 +1,41 @@
+;
+; higher_half.asm - the first instructions at the kernel's link address.
+;
+; boot/entry.asm jumps here with paging on, EDI = the Multiboot info
+; (physical) and ESI = the loader's magic. From here on the kernel runs at
+; 0xC0000000 and up, so the identity map of the first 4 MiB is dropped: a
+; NULL pointer now faults. Then the boot stack, and kmain(magic, info).
+
+%include "boot/layout.inc"
+
+section .text
+extern kmain
+global boot_page_dir
+global higher_half
+higher_half:
+	; Drop the identity map: from here on, virtual page 0 is unmapped.
+	mov dword [boot_page_dir], 0
+	mov eax, cr3
+	mov cr3, eax			; flush the TLB
+
+	mov esp, boot_stack_top
+	xor ebp, ebp			; a zero frame pointer ends backtraces
+	push edi			; multiboot info (physical)
+	push esi			; magic
+	call kmain
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+section .bss
+align 4096
+boot_page_dir:
+	resb 4096
+global boot_stack_bottom
+boot_stack_bottom:
+	resb 16384
+global boot_stack_top
+boot_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits
