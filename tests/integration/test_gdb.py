@@ -16,6 +16,11 @@ def test_gdb_stops_at_kmain_with_source_lines():
                          "detach"], port=vm.gdb_port)
         assert re.search(BREAK_KMAIN, res.out), "no stop at kmain:\n%s" % res
         assert re.search(r'Line \d+ of "kernel/main\.c"', res.out), str(res)
+        # The backtrace reaches the assembly that called kmain, with its
+        # source line, and gdb reads every line table without complaint.
+        assert re.search(r"in higher_half \(\) at boot/higher_half\.asm:\d+",
+                         res.out), str(res)
+        assert "not in symtab" not in res.out + res.err, str(res)
         # Once gdb lets go, the kernel boots on.
         vm.wait_boot()
 
