@@ -6,6 +6,8 @@
  * interrupts off (entry and exit of a handler); the lock count changes in
  * spin_lock()/spin_unlock() of the current context, and an interrupt
  * handler always releases what it took before it returns.
+ * context_atomic_depth (asm/context.h: in_atomic()) is the interrupt depth
+ * plus the lock count, kept in step with both so the check is one load.
  */
 #include <asm/irqflags.h>
 #include <kernel/context.h>
@@ -20,18 +22,22 @@ static const char *lock_names[IRQ_NEST_MAX];
 static unsigned int thread_id;
 static const char *thread_name = "boot";
 static const char *irq_names[16];
+unsigned int context_atomic_depth;
 
 void irq_enter(int line)
 {
 	if (irq_depth < IRQ_NEST_MAX)
 		irq_lines[irq_depth] = line;
 	irq_depth++;
+	context_atomic_depth++;
 }
 
 void irq_exit(void)
 {
-	if (irq_depth > 0)
+	if (irq_depth > 0) {
 		irq_depth--;
+		context_atomic_depth--;
+	}
 }
 
 bool in_interrupt(void)
@@ -56,12 +62,15 @@ void context_note_lock(const char *name)
 	if (lock_count < IRQ_NEST_MAX)
 		lock_names[lock_count] = name;
 	lock_count++;
+	context_atomic_depth++;
 }
 
 void context_note_unlock(void)
 {
-	if (lock_count > 0)
+	if (lock_count > 0) {
 		lock_count--;
+		context_atomic_depth--;
+	}
 }
 
 const char *last_lock_name(void)

@@ -14,8 +14,6 @@ static inline bool gfp_valid(gfp_t gfp, unsigned int order, void *caller)
 {
 	gfp_t base = gfp & (__GFP_WAIT | __GFP_HIGH);
 
-	if (likely(order == 0 && (gfp == GFP_ATOMIC || gfp == GFP_KERNEL)))
-		return true;	/* the common case, checked at once */
 	if ((gfp & ~__GFP_BITS) || (base != __GFP_WAIT && base != __GFP_HIGH) ||
 	    ((gfp & __GFP_EXCLUSIVE) && (gfp & __GFP_DMA))) {
 		mm_report(MM_BUG_BAD_FLAGS, "alloc_pages", caller, ~0UL, order,
@@ -43,7 +41,7 @@ static bool sleep_forbidden(unsigned int order, void *caller)
 	static unsigned int nr_sites;
 	unsigned int i;
 
-	if (likely(!in_interrupt() && !irqs_disabled() && !locks_held()))
+	if (likely(!in_atomic() && !irqs_disabled()))
 		return false;
 	for (i = 0; i < nr_sites; i++)
 		if (sites[i] == caller)
@@ -107,21 +105,26 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 {
 	struct page *page = NULL;
 
-	ac->hot_tried = false;	/* a free may have refilled it */
 	while (!page && mm_sleep_wait(ac->gfp, ac->order) == 0)
 		page = path_walk(ac);
 	return page;
 }
 
-/* The rooms after the hot room: the whole path, then sleep if it may. */
-static noinline struct page *alloc_slow(gfp_t gfp, unsigned int order,
-					void *caller, bool atomic_ctx,
-					bool hot_tried)
+/*
+ * The full allocation: check the request and the context, then the owner's
+ * exclusive room (GFP_EXCLUSIVE), the whole path, and sleep if the class
+ * may. Every call that is not the common case of alloc_pages() comes here.
+ */
+noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
+					   void *caller)
 {
-	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller,
-				.hot_tried = hot_tried };
+	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller };
 	struct page *page = NULL;
+	bool atomic_ctx;
 
+	if (unlikely(!gfp_valid(gfp, order, caller)))
+		return NULL;
+	atomic_ctx = (gfp & __GFP_WAIT) && sleep_forbidden(order, caller);
 	ac.cannot_wait = !(gfp & __GFP_WAIT) || atomic_ctx;
 	ac.cls = gfp_class_of(gfp, atomic_ctx);
 	if (gfp & __GFP_EXCLUSIVE) {
@@ -140,54 +143,43 @@ static noinline struct page *alloc_slow(gfp_t gfp, unsigned int order,
 	return page;
 }
 
-/* A hot-room page that was poisoned: check it, then hand it out. */
-static noinline struct page *alloc_hot_poisoned(struct page *page, gfp_t gfp,
-						void *caller)
+/*
+ * The common case: an order-0 page for a plain GFP_ATOMIC caller, or a
+ * plain GFP_KERNEL one where it may sleep. Such a request is valid and its
+ * path starts at the hot room, so the top page there serves it at once.
+ * NULL: not the common case, or the hot room cannot serve it plainly.
+ */
+static inline struct page *alloc_fast(gfp_t gfp, unsigned int order)
 {
-	struct alloc_ctx ac = { .gfp = gfp, .order = 0, .caller = caller };
-
-	alloc_prep(page, &ac);
-	return page;
+	if (order != 0)
+		return NULL;
+	if (gfp != GFP_ATOMIC &&
+	    (gfp != GFP_KERNEL || in_atomic() || irqs_disabled()))
+		return NULL;
+	return hot_room_alloc();
 }
 
 /*
- * Check the request, then serve the common case (an order-0 page for a
- * plain GFP_ATOMIC or GFP_KERNEL caller) straight from the hot room, the
- * first room of both paths, in a few dozen instructions; else walk.
+ * Allocate 2^order contiguous frames; NULL when the path fails. The common
+ * case is served from the hot room in a few instructions; everything else
+ * (other flags or orders, an empty hot room, a sleeping allocation in
+ * atomic context to report) goes through __alloc_pages_caller().
  */
-struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
-				  void *caller)
-{
-	bool atomic_ctx, hot_tried = false;
-	struct page *page;
-
-	if (unlikely(!gfp_valid(gfp, order, caller)))
-		return NULL;
-	atomic_ctx = (gfp & __GFP_WAIT) && sleep_forbidden(order, caller);
-	if (order == 0 && (gfp == GFP_ATOMIC || gfp == GFP_KERNEL)) {
-		page = hot_room_take();
-		if (likely(page && !(page->flags & PG_poisoned))) {
-			page->flags = PG_head;	/* all alloc_prep() would do */
-			page->order = 0;
-			return page;
-		}
-		if (page)
-			return alloc_hot_poisoned(page, gfp, caller);
-		hot_tried = true;
-	}
-	return alloc_slow(gfp, order, caller, atomic_ctx, hot_tried);
-}
-
-/* Allocate 2^order contiguous frames; NULL when the path fails. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	struct page *page = alloc_fast(gfp, order);
+
+	if (likely(page))
+		return page;
 	return __alloc_pages_caller(gfp, order, __builtin_return_address(0));
 }
 
 void *get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page;
+	struct page *page = alloc_fast(gfp, order);
 
-	page = __alloc_pages_caller(gfp, order, __builtin_return_address(0));
+	if (!page)
+		page = __alloc_pages_caller(gfp, order,
+					    __builtin_return_address(0));
 	return page ? page_address(page) : NULL;
 }

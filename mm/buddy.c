@@ -17,42 +17,69 @@
 
 /*
  * The list steps below are inlined (always_inline): a split or merge runs
- * up to MAX_ORDER of them, and a call each would double the cost.
+ * up to MAX_ORDER of them, and a call each would double the cost. They
+ * keep each order's count; the zone's nr_free changes once per take or
+ * free, by the size of the block handed out or given back. Alignment and
+ * the counts are facts mm_check() verifies after every step of the tests,
+ * so these inner loops carry no assertions of their own.
  */
 #define mm_inline	inline __attribute__((always_inline))
 
-/* Caller holds z->lock; blk is free and aligned to its order. */
-static mm_inline void __freelist_add(struct zone *z, struct page *blk,
-			   unsigned int order)
+/*
+ * Zones start and end on 2^MAX_ORDER boundaries (but the last may end
+ * early), and merging stops below MAX_ORDER, so a buddy is always in its
+ * block's zone or past the zone's end: one compare tests it.
+ */
+_Static_assert(DMA_END_PFN % (1u << MAX_ORDER) == 0,
+	       "ZONE_DMA must end on a MAX_ORDER boundary");
+
+/*
+ * Caller holds z->lock. List the free block at pfn, whose head has flags 0
+ * or PG_poisoned (a tail or a block no room holds).
+ */
+static mm_inline void __freelist_add(struct zone *z, pfn_t pfn,
+				     unsigned int order)
 {
-	MM_ASSERT(pfn_aligned(page_to_pfn(blk), order));
+	struct page *blk = pfn_to_page(pfn);
+	struct pfn_list *l = &z->free_area[order].free_list;
+
 	blk->order = (u8)order;
-	blk->flags = (u16)((blk->flags & PG_poisoned) | PG_buddy);
-	pfn_list_add(&z->free_area[order].free_list, blk);
+	blk->flags |= PG_buddy;
+	blk->next = l->first;
+	blk->prev = PFN_NONE;
+	if (l->first != PFN_NONE)
+		mem_map[l->first].prev = (u32)pfn;
+	l->first = (u32)pfn;
 	z->free_area[order].nr_free++;
-	z->nr_free += 1UL << order;
 }
 
-/* Caller holds z->lock; blk heads a free block of this order. */
+/*
+ * Caller holds z->lock; blk heads a free block of this order. Its list
+ * links are left as they were: a block off the lists has none to keep.
+ */
 static mm_inline void __freelist_del(struct zone *z, struct page *blk,
-			   unsigned int order)
+				     unsigned int order)
 {
-	pfn_list_del(&z->free_area[order].free_list, blk);
+	struct pfn_list *l = &z->free_area[order].free_list;
+
+	if (blk->prev != PFN_NONE)
+		mem_map[blk->prev].next = blk->next;
+	else
+		l->first = blk->next;
+	if (blk->next != PFN_NONE)
+		mem_map[blk->next].prev = blk->prev;
 	blk->flags &= (u16)~PG_buddy;
 	z->free_area[order].nr_free--;
-	z->nr_free -= 1UL << order;
 }
 
 /* Caller holds z->lock. Is the block at pfn a free block of this order? */
 static mm_inline bool __buddy_is_free(const struct zone *z, pfn_t pfn,
-			    unsigned int order)
+				      unsigned int order)
 {
-	const struct page *page;
+	const struct page *page = pfn_to_page(pfn);
 
-	if (pfn - z->start_pfn >= z->end_pfn - z->start_pfn)
-		return false;	/* outside the zone (one unsigned compare) */
-	page = pfn_to_page(pfn);
-	return (page->flags & PG_buddy) && page->order == order;
+	return pfn < z->end_pfn && (page->flags & PG_buddy) &&
+	       page->order == order;
 }
 
 /* Caller holds z->lock. PG_poisoned frames in [page, page + 2^order). */
@@ -78,17 +105,20 @@ struct page *__buddy_take(struct zone *z, unsigned int order,
 {
 	unsigned int cur = order;
 	struct page *blk;
+	pfn_t pfn;
 
 	while (cur <= MAX_ORDER && pfn_list_empty(&z->free_area[cur].free_list))
 		cur++;
 	if (cur > MAX_ORDER)
 		return NULL;
-	blk = pfn_to_page(z->free_area[cur].free_list.first);
+	pfn = z->free_area[cur].free_list.first;
+	blk = pfn_to_page(pfn);
 	__freelist_del(z, blk, cur);
 	while (cur > order) {
 		cur--;
-		__freelist_add(z, blk + (1UL << cur), cur);
+		__freelist_add(z, pfn + (1UL << cur), cur);
 	}
+	z->nr_free -= 1UL << order;
 	*poisoned = 0;
 	if (unlikely(z->nr_poisoned)) {
 		*poisoned = __count_poisoned(blk, order);
@@ -98,16 +128,17 @@ struct page *__buddy_take(struct zone *z, unsigned int order,
 }
 
 /*
- * Caller holds z->lock; page heads a block of this order that no room holds.
- * Merge it with its buddy while the buddy is free, then list the result.
+ * Caller holds z->lock; page heads a block of this order that no room
+ * holds (flags 0 or PG_poisoned), aligned to its order. Merge it with its
+ * buddy while the buddy is free, then list the result.
  */
 void __buddy_free(struct zone *z, struct page *page, unsigned int order)
 {
 	pfn_t pfn = page_to_pfn(page);
 
-	MM_ASSERT(pfn_aligned(pfn, order));
 	if (order == 0 && (page->flags & PG_poisoned))
 		z->nr_poisoned++;
+	z->nr_free += 1UL << order;
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1UL << order);
 
@@ -117,5 +148,5 @@ void __buddy_free(struct zone *z, struct page *page, unsigned int order)
 		pfn &= ~(1UL << order);		/* the lower half heads */
 		order++;
 	}
-	__freelist_add(z, pfn_to_page(pfn), order);
+	__freelist_add(z, pfn, order);
 }

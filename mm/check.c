@@ -89,18 +89,38 @@ static void check_zone_lists(struct tally *t, const struct zone *z)
 	      z->wmark[0], z->wmark[1], z->wmark[2]);
 }
 
+/* Every page on the hot room's stack and spill list is a hot order-0 page. */
+static void check_hot(struct tally *t, const struct hot_room *hot)
+{
+	const struct page *page;
+	unsigned int i;
+
+	CHECK(t, hot->count <= HOT_MAX, "hot: count %u\n", hot->count);
+	for (i = 0; i < hot->count && i < HOT_MAX; i++) {
+		page = hot->pages[i];
+		if (!page || !page_valid(page)) {
+			CHECK(t, false, "hot: pages[%u] = %p is no frame\n", i,
+			      (const void *)page);
+			continue;
+		}
+		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot &&
+		      page->order == 0, "hot: pfn %#lx flags %#x order %u\n",
+		      page_to_pfn(page), page->flags, page->order);
+	}
+	CHECK(t, check_list(t, &hot->spill, "hot spill") == hot->nr_spill,
+	      "hot: nr_spill %u does not match its list\n", hot->nr_spill);
+	pfn_list_for_each(page, &hot->spill)
+		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot &&
+		      page->order == 0, "hot spill: pfn %#lx flags %#x\n",
+		      page_to_pfn(page), page->flags);
+}
+
 static void check_rooms(struct tally *t)
 {
-	const struct hot_room *hot = &hot_rooms[smp_processor_id()];
 	const struct page *page;
 	unsigned int id;
 
-	CHECK(t, check_list(t, &hot->list, "hot") == hot->count,
-	      "hot: count %u does not match its list\n", hot->count);
-	pfn_list_for_each(page, &hot->list)
-		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot,
-		      "hot: pfn %#lx flags %#x\n", page_to_pfn(page),
-		      page->flags);
+	check_hot(t, &hot_rooms[smp_processor_id()]);
 	for (id = 0; id < NR_EXCL_ROOMS; id++) {
 		const struct excl_room *r = &excl_rooms[id];
 
@@ -184,8 +204,8 @@ static void check_totals(struct tally *t)
 	}
 	for (i = 0; i < NR_EXCL_ROOMS; i++)
 		pool += excl_rooms[i].name ? excl_rooms[i].count : 0;
-	CHECK(t, t->hot == hot_rooms[0].count, "map has %lu hot, room %u\n",
-	      t->hot, hot_rooms[0].count);
+	CHECK(t, t->hot == hot_room_pages(&hot_rooms[0]), "map has %lu hot, "
+	      "room %lu\n", t->hot, hot_room_pages(&hot_rooms[0]));
 	CHECK(t, t->pool == pool, "map has %lu pool pages, rooms %lu\n",
 	      t->pool, pool);
 	CHECK(t, t->reserved == mm_reserved_pages, "map has %lu reserved, "

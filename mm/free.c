@@ -103,7 +103,14 @@ static void free_to_zone(struct page *page, unsigned int order)
 		free_collided(page, order);
 }
 
-void __free_pages_caller(struct page *page, unsigned int order, void *caller)
+/*
+ * The full free: check the call (a refused one is reported and changes
+ * nothing), poison an exclusive page, then the hot room or the zone, and
+ * wake sleepers. Every call that is not the common case of free_pages()
+ * comes here.
+ */
+noinline void __free_pages_caller(struct page *page, unsigned int order,
+				  void *caller)
 {
 	if (unlikely(!free_ok(page, order))) {
 		free_bad(page, order, caller);
@@ -120,16 +127,18 @@ void __free_pages_caller(struct page *page, unsigned int order, void *caller)
 
 /*
  * Free a block of 2^order frames that alloc_pages() returned. The common
- * case, a plain order-0 page, is checked in a few tests and pushed on the
- * hot room (or, when that is full, given to its zone); every other case
- * takes the fully checked path.
+ * case is a plain order-0 page: a valid frame whose state is exactly
+ * PG_head, order 0. It goes on the hot room, or to its zone when that is
+ * full. That one test is also the check: a double free (PG_hot, PG_buddy,
+ * ...), a tail, a reserved frame or an exclusive page fails it and goes to
+ * __free_pages_caller(), which checks in full and reports.
  */
 void free_pages(struct page *page, unsigned int order)
 {
 	if (likely(order == 0 && page_valid(page) && page->flags == PG_head &&
 		   page->order == 0)) {
-		if (!hot_room_put(page, false)) {
-			page->flags = 0;
+		if (unlikely(!hot_room_free(page))) {
+			page->flags = 0;	/* the hot room is full */
 			free_to_zone(page, 0);
 		}
 		if (unlikely(mm_sleepers))

@@ -131,11 +131,14 @@ static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
 /* ---- rooms (hot.c, room.c, exclusive.c) ---- */
 
 #define HOT_HIGH_DEFAULT	64
+#define HOT_MAX		1024	/* size of pages[]; mm_hot_high at most */
 
 struct hot_room {
-	struct pfn_list list;	/* order-0 pages, used as a stack */
-	unsigned int count;	/* pages on list */
+	unsigned int count;	/* pages in pages[]; top: pages[count - 1] */
 	unsigned int high;	/* a free keeps at most this many here */
+	struct page *pages[HOT_MAX];	/* order-0 pages, used as a stack */
+	struct pfn_list spill;	/* forced pushes that found pages[] full */
+	unsigned int nr_spill;	/* pages on spill */
 	struct room_stats stats;	/* all fields with interrupts off */
 };
 
@@ -156,13 +159,60 @@ struct page *hot_room_take(void);
 bool hot_room_put(struct page *page, bool force);
 void hot_room_init(unsigned int high);
 
+/* Pages in the hot room, spilled ones included. */
+static inline unsigned long hot_room_pages(const struct hot_room *hot)
+{
+	return hot->count + hot->nr_spill;
+}
+
+/*
+ * The common allocation, inlined into alloc_pages(): pop the top page if
+ * it is plainly PG_hot and make it an allocated order-0 block, else NULL.
+ * A poisoned top page, an empty stack (and its miss counter) are left to
+ * the hot step of the path, hot_room_take(). Any context.
+ */
+static inline struct page *hot_room_alloc(void)
+{
+	struct hot_room *hot = &hot_rooms[smp_processor_id()];
+	struct page *page = NULL;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (likely(hot->count) && hot->pages[hot->count - 1]->flags == PG_hot) {
+		page = hot->pages[--hot->count];
+		page->flags = PG_head;	/* order is 0 in the hot room */
+		hot->stats.served++;
+	}
+	local_irq_restore(flags);
+	return page;
+}
+
+/*
+ * The common free, inlined into free_pages(): push a checked order-0 page
+ * (flags exactly PG_head) while the room is below its high mark. False:
+ * the room is full and the page is left alone.
+ */
+static inline bool hot_room_free(struct page *page)
+{
+	struct hot_room *hot = &hot_rooms[smp_processor_id()];
+	unsigned long flags;
+	bool taken = false;
+
+	local_irq_save(flags);
+	if (likely(hot->count < hot->high)) {
+		page->flags = PG_hot;
+		hot->pages[hot->count++] = page;
+		taken = true;
+	}
+	local_irq_restore(flags);
+	return taken;
+}
+
 struct alloc_ctx;
 struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark);
 struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac);
 int zone_room_put(struct page *page, unsigned int order, bool cannot_wait);
-bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
-			  bool cannot_wait);
 
 struct page *excl_room_take(owner_t owner);
 void excl_rooms_init(void);
@@ -200,7 +250,6 @@ struct alloc_ctx {
 	unsigned int order;
 	bool cannot_wait;	/* trylock only */
 	bool from_pool;		/* served by an exclusive room: already zero */
-	bool hot_tried;		/* alloc_pages() already tried the hot room */
 	unsigned int poisoned;	/* PG_poisoned frames in the block taken */
 	struct gfp_class *cls;
 	void *caller;
@@ -213,13 +262,18 @@ void path_show(struct seq *s, const struct gfp_class *cls);
 void __free_pages_caller(struct page *page, unsigned int order, void *caller);
 struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 				  void *caller);
-/* Is page a pointer to an entry of mem_map? */
+/*
+ * Is page a pointer to an entry of mem_map? Its byte offset must be a
+ * multiple of 16 below max_pfn * 16: rotating the offset right by 4 bits
+ * moves any misaligned low bits to the top, so one compare tests both.
+ */
 static inline bool page_valid(const struct page *page)
 {
 	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+	uintptr_t idx = off >> 4 | off << (sizeof(off) * 8 - 4);
 
-	return off % sizeof(struct page) == 0 &&
-	       off / sizeof(struct page) < max_pfn;
+	_Static_assert(sizeof(struct page) == 1 << 4, "page_valid() shift");
+	return idx < max_pfn;
 }
 unsigned long mm_free_pages_quick(void);
 

@@ -114,7 +114,7 @@ int mm_setup_param(const char *name, const char *value)
 		return ret;
 	}
 	if (!strcmp(name, "mm_hot_high")) {
-		ret = parse_one(name, value, 1, 1024, &v);
+		ret = parse_one(name, value, 1, HOT_MAX, &v);
 		if (!ret)
 			param_hot_high = (unsigned int)v;
 		return ret;

@@ -77,7 +77,7 @@ static struct page *path_step_take(const struct path_step *st,
 {
 	switch (st->kind) {
 	case ROOM_HOT:
-		if (ac->order || ac->hot_tried)
+		if (ac->order)
 			return NULL;
 		return hot_room_take();
 	case ROOM_ZONE:

@@ -6,9 +6,11 @@
  * GFP_ATOMIC. The reserve room is the same lists below min: only GFP_ATOMIC
  * reaches it, as the last step of its path.
  *
- * A caller that cannot wait (interrupt, interrupts off, or GFP_ATOMIC) only
- * trylocks the zone lock; when it is busy the caller collides: the room's
- * collision counter goes up and the caller moves on along its path.
+ * A room that plainly cannot serve (too few free frames, read without the
+ * lock) is a miss at once, with no lock taken. A caller that cannot wait
+ * (interrupt, interrupts off, or GFP_ATOMIC) only trylocks the zone lock;
+ * when it is busy the caller collides: the room's collision counter goes
+ * up and the caller moves on along its path.
  * The lock is held with interrupts on, for at most MAX_ORDER split or merge
  * steps.
  */
@@ -18,8 +20,8 @@
  * Take z->lock, or count a collision on rs and return false if the caller
  * cannot wait and the lock is busy.
  */
-bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
-			  bool cannot_wait)
+static inline bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
+					bool cannot_wait)
 {
 	if (!cannot_wait) {
 		spin_lock(&z->lock);
@@ -31,24 +33,40 @@ bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
 	return false;
 }
 
+/*
+ * Too few free frames for a block of this order above need_after? Read
+ * without the lock, as a hint: a room that plainly cannot serve is a miss
+ * at once, with no lock taken, so a walk past empty zones stays cheap. A
+ * room that looks able is checked again under the lock.
+ */
+static inline bool zone_plainly_short(const struct zone *z, unsigned int order,
+				      unsigned long need_after)
+{
+	return z->nr_free < (1UL << order) + need_after;
+}
+
 /* Serve ac from z if z keeps at least wmark[mark] free frames after. */
 struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark)
 {
-	unsigned long need = 1UL << ac->order;
+	unsigned long need = (1UL << ac->order) + z->wmark[mark];
 	struct page *page = NULL;
 
 	if (!z->present)
 		return NULL;
+	if (zone_plainly_short(z, ac->order, z->wmark[mark])) {
+		stat_inc(&z->room.misses);
+		return NULL;
+	}
 	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait))
 		return NULL;
-	if (z->nr_free >= need + z->wmark[mark])
+	if (z->nr_free >= need)
 		page = __buddy_take(z, ac->order, &ac->poisoned);
 	if (page)
 		z->room.served++;
-	else
-		z->room.misses++;
 	spin_unlock(&z->lock);
+	if (!page)
+		stat_inc(&z->room.misses);
 	return page;
 }
 
@@ -59,14 +77,18 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 
 	if (!z->present)
 		return NULL;
+	if (zone_plainly_short(z, ac->order, 0)) {
+		stat_inc(&z->reserve.misses);
+		return NULL;
+	}
 	if (!zone_lock_or_collide(z, &z->reserve, ac->cannot_wait))
 		return NULL;
 	page = __buddy_take(z, ac->order, &ac->poisoned);
 	if (page)
 		z->reserve.served++;
-	else
-		z->reserve.misses++;
 	spin_unlock(&z->lock);
+	if (!page)
+		stat_inc(&z->reserve.misses);
 	return page;
 }
 

@@ -22,7 +22,7 @@ unsigned long mm_total_pages(void)
 unsigned long mm_free_pages_quick(void)
 {
 	return zones[ZONE_DMA].nr_free + zones[ZONE_NORMAL].nr_free +
-	       hot_rooms[smp_processor_id()].count;
+	       hot_room_pages(&hot_rooms[smp_processor_id()]);
 }
 
 unsigned long mm_free_pages(void)
@@ -36,7 +36,7 @@ unsigned long mm_free_pages(void)
 		spin_unlock(&zones[i].lock);
 	}
 	local_irq_save(flags);
-	n += hot_rooms[smp_processor_id()].count;
+	n += hot_room_pages(&hot_rooms[smp_processor_id()]);
 	local_irq_restore(flags);
 	return n;
 }
@@ -68,7 +68,7 @@ void mm_show_meminfo(struct seq *s)
 	show_kb(s, "MemTotal", total);
 	show_kb(s, "MemFree", free);
 	show_kb(s, "MemUsed", total - free - excl_pool_pages());
-	show_kb(s, "HotRoom", hot_rooms[smp_processor_id()].count);
+	show_kb(s, "HotRoom", hot_room_pages(&hot_rooms[smp_processor_id()]));
 	show_kb(s, "ExclusiveRooms", excl_pool_pages());
 	show_kb(s, "DmaTotal", zones[ZONE_DMA].present);
 	show_kb(s, "DmaFree", zones[ZONE_DMA].nr_free);
@@ -158,7 +158,7 @@ static void show_rooms(struct seq *s)
 	unsigned int i;
 
 	seq_puts(s, "rooms:\n");
-	show_room(s, "hot (cpu 0)", hot->count, &hot->stats);
+	show_room(s, "hot (cpu 0)", hot_room_pages(hot), &hot->stats);
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
 		unsigned long min = z->wmark[WMARK_MIN];

@@ -44,7 +44,7 @@ struct free_area {
 /* What happened in a room; shown by the labyrinth view. */
 struct room_stats {
 	unsigned long served;	 /* allocations it served */
-	unsigned long misses;	 /* times it could not serve (empty, mark) */
+	unsigned long misses;	 /* times it could not serve (I) */
 	unsigned long collisions; /* times its lock was busy (I) */
 };
 

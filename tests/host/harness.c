@@ -94,7 +94,10 @@ bool snap_same(const struct mm_snapshot *s)
 		if (!zone_same(&s->zones[i], &zones[i]))
 			return false;
 	if (s->hot.count != hot_rooms[0].count ||
-	    s->hot.list.first != hot_rooms[0].list.first)
+	    memcmp(s->hot.pages, hot_rooms[0].pages,
+		   s->hot.count * sizeof(s->hot.pages[0])) ||
+	    s->hot.nr_spill != hot_rooms[0].nr_spill ||
+	    s->hot.spill.first != hot_rooms[0].spill.first)
 		return false;
 	for (i = 0; i < NR_EXCL_ROOMS; i++)
 		if (s->rooms[i].count != excl_rooms[i].count ||

@@ -10,6 +10,7 @@ unsigned long host_ram_base;
 unsigned long host_ram_size;
 bool host_irqs_off;
 unsigned int host_extra_locks;
+unsigned int context_atomic_depth;	/* fake IRQ + host_locks */
 
 static unsigned int host_locks;	/* spinlocks held */
 static int host_irq = -1;
@@ -41,16 +42,21 @@ void host_ctx_reset(void)
 	host_tid = 1;
 	host_irqs_off = false;
 	host_extra_locks = 0;
+	context_atomic_depth = host_locks;
 }
 
 void host_irq_enter(int line)
 {
+	if (host_irq < 0)
+		context_atomic_depth++;
 	host_irq = line;
 	host_irqs_off = true;
 }
 
 void host_irq_exit(void)
 {
+	if (host_irq >= 0)
+		context_atomic_depth--;
 	host_irq = -1;
 	host_irqs_off = false;
 }
@@ -118,6 +124,7 @@ void spin_lock(spinlock_t *lock)
 	lock->locked = 1;
 	lock->owner_pc = (unsigned long)__builtin_return_address(0);
 	host_locks++;
+	context_atomic_depth++;
 }
 
 bool spin_trylock(spinlock_t *lock)
@@ -126,6 +133,7 @@ bool spin_trylock(spinlock_t *lock)
 		return false;
 	lock->locked = 1;
 	host_locks++;
+	context_atomic_depth++;
 	return true;
 }
 
@@ -138,6 +146,7 @@ void spin_unlock(spinlock_t *lock)
 	}
 	lock->locked = 0;
 	host_locks--;
+	context_atomic_depth--;
 }
 
 int console_loglevel = 7;

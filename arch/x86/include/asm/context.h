@@ -36,6 +36,19 @@ bool in_interrupt(void);
 int current_irq(void);
 /* Number of spinlocks the current context holds. */
 unsigned int locks_held(void);
+/*
+ * in_atomic() - true inside an interrupt handler or while a lock is held:
+ * where sleeping is forbidden for a reason the kernel tracks in software.
+ * It reads one word the kernel keeps up to date (the interrupt depth plus
+ * the locks held), so the allocator's GFP_KERNEL check costs no call.
+ * Interrupts turned off by hand are not in it: test irqs_disabled() too.
+ */
+extern unsigned int context_atomic_depth;
+
+static inline bool in_atomic(void)
+{
+	return context_atomic_depth != 0;
+}
 /* The IRQ line when in an interrupt, else the running thread. */
 owner_t current_owner(void);
 /* "IRQ1 (keyboard)", "thread 3 (shell)", "boot"... into buf. */

@@ -30,6 +30,18 @@ static inline unsigned int smp_processor_id(void)
 bool in_interrupt(void);
 int current_irq(void);
 unsigned int locks_held(void);
+/*
+ * in_atomic() - in a (fake) interrupt or with a lock held, as the kernel's:
+ * host.c keeps context_atomic_depth (fake IRQ plus spinlocks held); tests
+ * add host_extra_locks by hand.
+ */
+extern unsigned int context_atomic_depth;
+extern unsigned int host_extra_locks;
+
+static inline bool in_atomic(void)
+{
+	return context_atomic_depth + host_extra_locks != 0;
+}
 owner_t current_owner(void);
 const char *owner_name(owner_t owner, char *buf, size_t size);
 const char *describe_context(char *buf, size_t size);
@@ -38,6 +50,5 @@ const char *describe_context(char *buf, size_t size);
 void host_irq_enter(int line);
 void host_irq_exit(void);
 void host_thread_set(unsigned int tid);
-extern unsigned int host_extra_locks;
 
 #endif

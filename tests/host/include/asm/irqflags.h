@@ -11,16 +11,24 @@
 
 extern bool host_irqs_off;
 
+/*
+ * The kernel's versions are asm volatile with a "memory" clobber: the
+ * compiler may not move memory accesses across them. The signal fences
+ * keep that here, so the host build (and the benchmark) sees the same
+ * code order as the kernel.
+ */
 static inline unsigned long host_irq_save(void)
 {
 	unsigned long was_on = !host_irqs_off;
 
 	host_irqs_off = true;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	return was_on;
 }
 
 static inline void host_irq_restore(unsigned long was_on)
 {
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (was_on)
 		host_irqs_off = false;
 }
