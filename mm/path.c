@@ -14,6 +14,7 @@
  * (alloc.c). The tables below are also what the labyrinth view prints.
  */
 #include "internal.h"
+#include <lib/string.h>
 
 #define HOT		{ ROOM_HOT, 0, 0 }
 #define ZONE(z, m)	{ ROOM_ZONE, (z), (m) }
@@ -104,12 +105,25 @@ struct page *path_walk(struct alloc_ctx *ac)
 
 static const char *const wmark_names[] = { "min", "low", "high" };
 
-/* Print a class's path on one line, as the labyrinth view shows it. */
+/* The longest class name: the width of the name column. */
+static int class_name_width(void)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < NR_GFP_CLASSES; i++)
+		w = MAX(w, strlen(gfp_classes[i].name));
+	return (int)w;
+}
+
+/*
+ * Print a class's path on one line, as the labyrinth view shows it: the
+ * name padded to the longest class name, two spaces, the path.
+ */
 void path_show(struct seq *s, const struct gfp_class *cls)
 {
 	const struct path_step *st;
 
-	seq_printf(s, "  %-36s", cls->name);
+	seq_printf(s, "  %-*s  ", class_name_width(), cls->name);
 	for (st = cls->path; st->kind != ROOM_END; st++) {
 		if (st != cls->path)
 			seq_puts(s, " -> ");

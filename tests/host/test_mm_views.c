@@ -101,12 +101,40 @@ static void view_labyrinth_map(void)
 	free_pages(p, 1);
 }
 
+/*
+ * Every path starts in the same column, two spaces after the longest class
+ * name ("GFP_KERNEL|GFP_DMA in atomic context", 37 characters), so no name
+ * runs into its path.
+ */
+static void view_labyrinth_paths_aligned(void)
+{
+	int col = 2 + (int)strlen("GFP_KERNEL|GFP_DMA in atomic context") + 2;
+	char want[64];
+	unsigned int i;
+
+	mm_show_labyrinth(&sb.seq);
+	EXPECT(has("  GFP_KERNEL|GFP_DMA in atomic context  DMA>min;"));
+	for (i = 0; i < NR_GFP_CLASSES; i++) {
+		const char *line;
+
+		snprintf(want, sizeof(want), "\n  %s ", gfp_classes[i].name);
+		line = strstr(out, want);
+		EXPECT(line != NULL);
+		if (!line)
+			continue;
+		line++;		/* past the newline */
+		EXPECT(line[col - 1] == ' ');
+		EXPECT(line[col] == 'h' || line[col] == 'D');	/* hot, DMA */
+	}
+}
+
 static const struct host_test tests[] = {
 	HT(view_meminfo_fields),
 	HT(view_free_pages_counts_hot),
 	HT(view_buddyinfo_counts),
 	HT(view_zoneinfo_watermarks),
 	HT(view_labyrinth_map),
+	HT(view_labyrinth_paths_aligned),
 };
 
 int main(void)
