@@ -41,7 +41,7 @@ static bool sleep_forbidden(unsigned int order, void *caller)
 	static unsigned int nr_sites;
 	unsigned int i;
 
-	if (likely(!in_atomic() && !irqs_disabled()))
+	if (likely(!mm_cannot_wait()))
 		return false;
 	for (i = 0; i < nr_sites; i++)
 		if (sites[i] == caller)
@@ -153,8 +153,7 @@ static inline struct page *alloc_fast(gfp_t gfp, unsigned int order)
 {
 	if (order != 0)
 		return NULL;
-	if (gfp != GFP_ATOMIC &&
-	    (gfp != GFP_KERNEL || in_atomic() || irqs_disabled()))
+	if (gfp != GFP_ATOMIC && (gfp != GFP_KERNEL || mm_cannot_wait()))
 		return NULL;
 	return hot_room_alloc();
 }

@@ -102,7 +102,7 @@ int excl_room_refill(int id)
 
 	if (!room)
 		return -EINVAL;
-	if (in_interrupt() || irqs_disabled() || locks_held()) {
+	if (mm_cannot_wait()) {
 		mm_report(MM_BUG_BAD_CALL, "excl_room_refill", caller, ~0UL, 0,
 			  "refill needs process context (it may sleep)");
 		return -EPERM;

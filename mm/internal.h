@@ -56,10 +56,13 @@ static inline void stat_inc(unsigned long *counter)
 	local_irq_restore(flags);
 }
 
-/* A context where the caller must not wait: it may only trylock. */
+/*
+ * A context where the caller must not wait (an interrupt, interrupts off,
+ * a lock held: where GFP_KERNEL may not sleep either): it may only trylock.
+ */
 static inline bool mm_cannot_wait(void)
 {
-	return in_interrupt() || irqs_disabled();
+	return in_atomic() || irqs_disabled();
 }
 
 /* ---- frame lists linked by pfn (struct page next/prev) ---- */

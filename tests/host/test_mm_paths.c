@@ -276,6 +276,42 @@ static void collision_hot_room_still_serves(void)
 	EXPECT_CHECK();
 }
 
+/*
+ * Collided frees past the end of the hot room's array go on its spill list:
+ * two order-10 blocks (2048 frames) into a room of 1024 slots. Every frame
+ * is served again, the array first, then the spill list.
+ */
+static void collision_hot_room_spills(void)
+{
+	static struct page *pages[2 << MAX_ORDER];
+	struct page *a = alloc_pages(GFP_KERNEL, MAX_ORDER);
+	struct page *b = alloc_pages(GFP_KERNEL, MAX_ORDER);
+	struct zone *z = page_zone(a);
+	unsigned int i;
+
+	EXPECT(page_zone(b) == z);
+	spin_lock(&z->lock);
+	host_irq_enter(1);
+	free_pages(a, MAX_ORDER);
+	free_pages(b, MAX_ORDER);
+	host_irq_exit();
+	spin_unlock(&z->lock);
+	EXPECT_EQ(hot_rooms[0].count, HOT_MAX);
+	EXPECT_EQ(hot_rooms[0].nr_spill, (2u << MAX_ORDER) - HOT_MAX);
+	EXPECT_CHECK();
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = alloc_page(GFP_ATOMIC);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	EXPECT_EQ(hot_rooms[0].stats.served, ARRAY_SIZE(pages));
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		EXPECT(pages[i] != NULL);
+		free_page(pages[i]);
+	}
+	mm_drain_hot();
+	EXPECT_EQ(zone_free_total(), mm_total_pages());
+	EXPECT_CHECK();
+}
+
 /* A free in an IRQ that finds the zone busy keeps the frames hot. */
 static void collision_free_in_irq_goes_hot(void)
 {
@@ -491,6 +527,7 @@ static const struct host_test tests[] = {
 	HT(collision_atomic_skips_busy_zone),
 	HT(collision_all_busy_fails),
 	HT(collision_hot_room_still_serves),
+	HT(collision_hot_room_spills),
 	HT(collision_free_in_irq_goes_hot),
 	HT(sleep_atomic_reported_once),
 	HT(sleep_atomic_irqs_off),
