@@ -51,7 +51,6 @@ struct kernel_param {
 static const struct kernel_param params[] = {
 	{ "loglevel", set_loglevel, "0..7" },
 	{ "hz", set_hz, "19..10000" },
-	{ "ktest", accept_any, "" },
 	{ "fault", accept_any, "" },		/* test kernel */
 	{ "kbd_test", accept_any, "" },		/* test kernel */
 	{ "console", accept_any, "" },
@@ -79,14 +78,48 @@ static bool apply_kernel_param(const char *name, const char *value)
 	return false;
 }
 
+/* True if word ends in ".elf". */
+static bool ends_in_elf(const char *word)
+{
+	size_t n = strlen(word);
+
+	return n > 4 && !strcmp(word + n - 4, ".elf");
+}
+
+/* Flags: words without a value that something reads with cmdline_has(). */
+static const char *const flags[] = {
+	"ktest",	/* test kernel: run the in-kernel tests */
+};
+
+static bool known_flag(const char *word)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(flags); i++)
+		if (!strcmp(flags[i], word))
+			return true;
+	return false;
+}
+
+/*
+ * QEMU's -kernel puts the image's file name first ("build/kernel.elf");
+ * GRUB does not. A first word that looks like a path is that name.
+ */
+static bool is_image_name(const char *word, bool first)
+{
+	return first && (strchr(word, '/') || ends_in_elf(word));
+}
+
 /* One word: "name=value" goes to its handler; a bare word is a flag. */
-static void parse_word(char *word)
+static void parse_word(char *word, bool first)
 {
 	char *eq = strchr(word, '=');
 	int err;
 
-	if (!eq)
-		return;		/* a flag, or the kernel's file name (QEMU) */
+	if (!eq) {
+		if (!known_flag(word) && !is_image_name(word, first))
+			printk(KERN_WARNING "cmdline: unknown flag '%s' "
+			       "ignored\n", word);
+		return;
+	}
 	*eq = '\0';
 	if (apply_kernel_param(word, eq + 1))
 		return;
@@ -103,6 +136,7 @@ void cmdline_parse(void)
 {
 	char copy[CMDLINE_MAX];
 	char *p = copy;
+	bool first = true;
 
 	memcpy(copy, boot_cmdline, sizeof(copy));
 	while (*p) {
@@ -115,8 +149,10 @@ void cmdline_parse(void)
 			p++;
 		if (*p)
 			*p++ = '\0';
-		if (*word)
-			parse_word(word);
+		if (*word) {
+			parse_word(word, first);
+			first = false;
+		}
 	}
 }
 
