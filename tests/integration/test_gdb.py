@@ -44,6 +44,28 @@ def test_gdb_views_at_the_shell():
         assert re.search(r"^zone \S+\s+pfn .* present \d+ free \d+", res.out, re.M), str(res)
 
 
+def test_gdb_meminfo_and_labyrinth_match_the_shell():
+    """The gdb views read the same state the shell prints."""
+    with Qemu(kernel=KERNEL, gdb=True) as vm:
+        vm.wait_boot()
+        shell_total = re.search(r"^MemTotal:\s+(\d+) kB", vm.command("meminfo"),
+                                re.M).group(1)
+        res = gdb_batch(["meminfo", "labyrinth", "detach"], port=vm.gdb_port,
+                        gdbinit=True)
+        m = re.search(r"^MemTotal:\s+(\d+) kB", res.out, re.M)
+        assert m and m.group(1) == shell_total, \
+            "gdb MemTotal vs shell %s kB:\n%s" % (shell_total, res)
+        for room in ("hot \\(cpu 0\\)", "zone Normal", "reserve DMA",
+                     "exclusive keyboard", "exclusive sampler"):
+            assert re.search(r"^  %s\s+\d+ pages  served \d+" % room, res.out,
+                             re.M), "no room %s:\n%s" % (room, res)
+        assert re.search(r"^  GFP_ATOMIC\s+hot -> Normal>min -> DMA>min -> "
+                         r"reserve\(Normal\) -> reserve\(DMA\)", res.out,
+                         re.M), str(res)
+        # gdb let go: the kernel still answers.
+        assert "Labyrinth" in vm.command("version")
+
+
 @timeout(90)
 def test_make_debug_then_make_gdb():
     # Terminal 1: make debug (QEMU stopped, port in build/gdb-port).
