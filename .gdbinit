@@ -15,7 +15,8 @@ set print pretty on
 set history save off
 # QEMU's gdbstub speaks i386 for qemu-system-i386: no set architecture.
 
-# Kernel helpers (buddyinfo, zoneinfo, lab-help): tools/gdb/labyrinth.py.
+# Kernel views (meminfo, buddyinfo, zoneinfo, labyrinth; lab-help lists
+# them): tools/gdb/labyrinth.py.
 python
 import os
 import gdb
