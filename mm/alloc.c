@@ -1,6 +1,11 @@
 /*
- * alloc.c - alloc_pages(): check the request, walk the path, sleep if the
- * class may, prepare the block.
+ * alloc.c - __alloc_pages_caller(): check the request, walk the path, sleep
+ * if the class may, prepare the block.
+ *
+ * alloc_pages() itself is inline, in include/mm/gfp.h: it serves the common
+ * case (order 0, plain GFP_ATOMIC or GFP_KERNEL) from the hot room in the
+ * caller, and calls __alloc_pages_caller() for everything else, with the
+ * call site as caller, for the reports.
  *
  * Calling context: GFP_ATOMIC anywhere; GFP_KERNEL in process context with
  * interrupts on and no lock held (otherwise reported and served without
@@ -112,8 +117,9 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 
 /*
  * The full allocation: check the request and the context, then the owner's
- * exclusive room (GFP_EXCLUSIVE), the whole path, and sleep if the class
- * may. Every call that is not the common case of alloc_pages() comes here.
+ * exclusive room (GFP_EXCLUSIVE), the whole path (mm/path.c), and sleep if
+ * the class may. Every call that is not the common case of the inline
+ * alloc_pages() comes here; caller is its call site.
  */
 noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 					   void *caller)
@@ -141,44 +147,4 @@ noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 	}
 	alloc_prep(page, &ac);
 	return page;
-}
-
-/*
- * The common case: an order-0 page for a plain GFP_ATOMIC caller, or a
- * plain GFP_KERNEL one where it may sleep. Such a request is valid and its
- * path starts at the hot room, so the top page there serves it at once.
- * NULL: not the common case, or the hot room cannot serve it plainly.
- */
-static inline struct page *alloc_fast(gfp_t gfp, unsigned int order)
-{
-	if (order != 0)
-		return NULL;
-	if (gfp != GFP_ATOMIC && (gfp != GFP_KERNEL || mm_cannot_wait()))
-		return NULL;
-	return hot_room_alloc();
-}
-
-/*
- * Allocate 2^order contiguous frames; NULL when the path fails. The common
- * case is served from the hot room in a few instructions; everything else
- * (other flags or orders, an empty hot room, a sleeping allocation in
- * atomic context to report) goes through __alloc_pages_caller().
- */
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
-{
-	struct page *page = alloc_fast(gfp, order);
-
-	if (likely(page))
-		return page;
-	return __alloc_pages_caller(gfp, order, __builtin_return_address(0));
-}
-
-void *get_free_pages(gfp_t gfp, unsigned int order)
-{
-	struct page *page = alloc_fast(gfp, order);
-
-	if (!page)
-		page = __alloc_pages_caller(gfp, order,
-					    __builtin_return_address(0));
-	return page ? page_address(page) : NULL;
 }

@@ -1,6 +1,11 @@
 /*
- * free.c - free_pages(): check the call, poison exclusive pages, give the
- * block back to the hot room or its zone.
+ * free.c - __free_pages_caller(): check the call, poison exclusive pages,
+ * give the block back to the hot room or its zone.
+ *
+ * free_pages() itself is inline, in include/mm/gfp.h: it pushes a plain
+ * order-0 page on the hot room in the caller, and calls
+ * __free_pages_caller() for everything else (a full hot room included),
+ * with the call site as caller, for the reports.
  *
  * Any context. A bad call (double free, a page never allocated, a reserved
  * frame, a wrong order, a foreign free of an exclusive page) is reported
@@ -106,8 +111,8 @@ static void free_to_zone(struct page *page, unsigned int order)
 /*
  * The full free: check the call (a refused one is reported and changes
  * nothing), poison an exclusive page, then the hot room or the zone, and
- * wake sleepers. Every call that is not the common case of free_pages()
- * comes here.
+ * wake sleepers. Every call that is not the common case of the inline
+ * free_pages() comes here; caller is its call site.
  */
 noinline void __free_pages_caller(struct page *page, unsigned int order,
 				  void *caller)
@@ -126,32 +131,14 @@ noinline void __free_pages_caller(struct page *page, unsigned int order,
 }
 
 /*
- * Free a block of 2^order frames that alloc_pages() returned. The common
- * case is a plain order-0 page: a valid frame whose state is exactly
- * PG_head, order 0. It goes on the hot room, or to its zone when that is
- * full. That one test is also the check: a double free (PG_hot, PG_buddy,
- * ...), a tail, a reserved frame or an exclusive page fails it and goes to
- * __free_pages_caller(), which checks in full and reports.
+ * The inline free_pages() checked this order-0 page (flags exactly
+ * PG_head) but found the hot room full: give it to its zone, and wake
+ * sleepers. Any context.
  */
-void free_pages(struct page *page, unsigned int order)
+noinline void __free_page_hot_full(struct page *page)
 {
-	if (likely(order == 0 && page_valid(page) && page->flags == PG_head &&
-		   page->order == 0)) {
-		if (unlikely(!hot_room_free(page))) {
-			page->flags = 0;	/* the hot room is full */
-			free_to_zone(page, 0);
-		}
-		if (unlikely(mm_sleepers))
-			mm_wake_waiters();
-		return;
-	}
-	__free_pages_caller(page, order, __builtin_return_address(0));
-}
-
-/* Free by address; NULL is ignored, as free(NULL) is. */
-void free_pages_addr(void *addr, unsigned int order)
-{
-	if (addr)
-		__free_pages_caller(virt_to_page(addr), order,
-				    __builtin_return_address(0));
+	page->flags = 0;
+	free_to_zone(page, 0);
+	if (unlikely(mm_sleepers))
+		mm_wake_waiters();
 }

@@ -7,8 +7,9 @@
  * while the code it interrupted holds a zone lock.
  *
  * The stack is an array of page pointers with a count: a pop is a load and
- * a decrement, with no list links to fix (internal.h has the fast pop and
- * push that alloc_pages() and free_pages() inline). A free keeps at most
+ * a decrement, with no list links to fix. The room's struct and its fast
+ * pop and push are in include/mm/hot.h, public so that alloc_pages() and
+ * free_pages() can run them inline in their callers. A free keeps at most
  * high pages in it. When an interrupt-time free collides with a busy zone
  * lock, its frames are pushed anyway (force), so nothing is lost; if the
  * array is full they go on the spill list, a pfn-linked list with no limit.
@@ -57,7 +58,7 @@ static struct page *__hot_pop(struct hot_room *hot)
 /*
  * Pop a page from this CPU's hot room, or NULL, poisoned pages included
  * (the caller checks them). Any context. This is the hot step of a path;
- * the common case never gets here (hot_room_alloc()).
+ * the common case never gets here (hot_room_alloc(), mm/hot.h).
  */
 struct page *hot_room_take(void)
 {

@@ -18,6 +18,7 @@
 #include <kernel/printk.h>
 #include <mm/page.h>
 #include <mm/gfp.h>
+#include <mm/hot.h>
 #include <mm/zone.h>
 #include <mm/exclusive.h>
 #include <mm/debug.h>
@@ -134,18 +135,8 @@ static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
 /* ---- rooms (hot.c, room.c, exclusive.c) ---- */
 
 #define HOT_HIGH_DEFAULT	64
-#define HOT_MAX		1024	/* size of pages[]; mm_hot_high at most */
 
-struct hot_room {
-	unsigned int count;	/* pages in pages[]; top: pages[count - 1] */
-	unsigned int high;	/* a free keeps at most this many here */
-	struct page *pages[HOT_MAX];	/* order-0 pages, used as a stack */
-	struct pfn_list spill;	/* forced pushes that found pages[] full */
-	unsigned int nr_spill;	/* pages on spill */
-	struct room_stats stats;	/* all fields with interrupts off */
-};
-
-extern struct hot_room hot_rooms[NR_CPUS];
+/* struct hot_room, hot_rooms[] and the inline pop and push: mm/hot.h. */
 
 struct excl_room {
 	const char *name;	/* NULL: slot unused */
@@ -166,49 +157,6 @@ void hot_room_init(unsigned int high);
 static inline unsigned long hot_room_pages(const struct hot_room *hot)
 {
 	return hot->count + hot->nr_spill;
-}
-
-/*
- * The common allocation, inlined into alloc_pages(): pop the top page if
- * it is plainly PG_hot and make it an allocated order-0 block, else NULL.
- * A poisoned top page, an empty stack (and its miss counter) are left to
- * the hot step of the path, hot_room_take(). Any context.
- */
-static inline struct page *hot_room_alloc(void)
-{
-	struct hot_room *hot = &hot_rooms[smp_processor_id()];
-	struct page *page = NULL;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (likely(hot->count) && hot->pages[hot->count - 1]->flags == PG_hot) {
-		page = hot->pages[--hot->count];
-		page->flags = PG_head;	/* order is 0 in the hot room */
-		hot->stats.served++;
-	}
-	local_irq_restore(flags);
-	return page;
-}
-
-/*
- * The common free, inlined into free_pages(): push a checked order-0 page
- * (flags exactly PG_head) while the room is below its high mark. False:
- * the room is full and the page is left alone.
- */
-static inline bool hot_room_free(struct page *page)
-{
-	struct hot_room *hot = &hot_rooms[smp_processor_id()];
-	unsigned long flags;
-	bool taken = false;
-
-	local_irq_save(flags);
-	if (likely(hot->count < hot->high)) {
-		page->flags = PG_hot;
-		hot->pages[hot->count++] = page;
-		taken = true;
-	}
-	local_irq_restore(flags);
-	return taken;
 }
 
 struct alloc_ctx;
@@ -262,29 +210,12 @@ struct gfp_class *gfp_class_of(gfp_t gfp, bool atomic_ctx);
 struct page *path_walk(struct alloc_ctx *ac);
 void path_show(struct seq *s, const struct gfp_class *cls);
 
-void __free_pages_caller(struct page *page, unsigned int order, void *caller);
-struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
-				  void *caller);
-/*
- * Is page a pointer to an entry of mem_map? Its byte offset must be a
- * multiple of 16 below max_pfn * 16: rotating the offset right by 4 bits
- * moves any misaligned low bits to the top, so one compare tests both.
- */
-static inline bool page_valid(const struct page *page)
-{
-	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
-	uintptr_t idx = off >> 4 | off << (sizeof(off) * 8 - 4);
-
-	_Static_assert(sizeof(struct page) == 1 << 4, "page_valid() shift");
-	return idx < max_pfn;
-}
 unsigned long mm_free_pages_quick(void);
 
 /* ---- sleeping (sleep.c) ---- */
 
 int mm_sleep_wait(gfp_t gfp, unsigned int order);
-void mm_wake_waiters(void);
-extern unsigned int mm_sleepers;
+/* mm_sleepers and mm_wake_waiters(): mm/hot.h, for the inline free. */
 void sleep_init(void);
 
 /* ---- set-up (init.c, param.c) ---- */

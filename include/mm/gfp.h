@@ -13,6 +13,12 @@
  * Exactly one of GFP_KERNEL and GFP_ATOMIC must be given; the others are
  * modifiers. Any other combination, an unknown bit or an order above
  * MAX_ORDER is refused with a report.
+ *
+ * alloc_pages() and free_pages() are inline, at the end of this file: the
+ * common case (an order-0 page, plain GFP_ATOMIC or GFP_KERNEL) runs in the
+ * caller from the hot room (mm/hot.h); everything else calls the
+ * out-of-line __alloc_pages_caller() (mm/alloc.c) or __free_pages_caller()
+ * (mm/free.c).
  */
 #ifndef LABYRINTH_MM_GFP_H
 #define LABYRINTH_MM_GFP_H
@@ -85,13 +91,99 @@ typedef unsigned int gfp_t;
 #define MAX_ORDER	10
 #define NR_ORDERS	(MAX_ORDER + 1)
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order);
-void free_pages(struct page *page, unsigned int order);
-/* The address forms: NULL on failure; free by the address handed out. */
-void *get_free_pages(gfp_t gfp, unsigned int order);
-void free_pages_addr(void *addr, unsigned int order);
+/*
+ * The out-of-line allocator: every request, checked in full (mm/alloc.c,
+ * mm/free.c). caller is the address reports name: the call site of
+ * alloc_pages() or free_pages(). The inline functions below call them for
+ * everything but the common case.
+ */
+struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
+				  void *caller);
+void __free_pages_caller(struct page *page, unsigned int order, void *caller);
+/* A checked order-0 page the full hot room could not take: to its zone. */
+void __free_page_hot_full(struct page *page);
 
-/* Inline so that reports name the real caller of these. */
+#include <mm/hot.h>	/* the hot room, for the inline common case */
+
+/*
+ * The address of the code where this is written, as in Linux. In an inline
+ * function it is an address in the function it was inlined into, so a
+ * report printed with %pS names the function that called alloc_page().
+ * (__builtin_return_address(0) there would name that function's caller.)
+ */
+#ifndef _THIS_IP_
+#define _THIS_IP_ ({ __label__ __here; __here: (unsigned long)&&__here; })
+#endif
+#define MM_CALL_SITE	((void *)_THIS_IP_)
+
+/*
+ * Where alloc_page() goes:
+ *
+ *   alloc_page(gfp) = alloc_pages(gfp, 0)              here, inline
+ *     the common case: hot_room_alloc()                 mm/hot.h, inline
+ *     anything else: __alloc_pages_caller()             mm/alloc.c
+ *       check the request, exclusive room, path_walk()  mm/path.c
+ *
+ * and free_page() the same way: free_pages() inline, hot_room_free(), a
+ * full room __free_page_hot_full(), else __free_pages_caller() (mm/free.c).
+ *
+ * The common case is an order-0 page for a plain GFP_ATOMIC caller, or a
+ * plain GFP_KERNEL caller where it may sleep, both known when compiling
+ * (so the test costs nothing at run time): such a request is valid and its
+ * path starts at the hot room, whose top page serves it at once.
+ */
+static inline __attribute__((always_inline))
+bool alloc_is_common(gfp_t gfp, unsigned int order)
+{
+	if (!__builtin_constant_p(order) || order != 0 ||
+	    !__builtin_constant_p(gfp))
+		return false;
+	return gfp == GFP_ATOMIC ||
+	       (gfp == GFP_KERNEL && !in_atomic() && !irqs_disabled());
+}
+
+/*
+ * Allocate 2^order contiguous frames; NULL when every room of the path
+ * fails. The common case is a pop from the hot room, inline; everything
+ * else (other flags or orders, an empty hot room, a poisoned page, a
+ * sleeping allocation in atomic context to report) is checked in full and
+ * walks the path in __alloc_pages_caller().
+ */
+static inline __attribute__((always_inline))
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+
+	if (alloc_is_common(gfp, order))
+		page = hot_room_alloc();
+	if (likely(page))
+		return page;
+	return __alloc_pages_caller(gfp, order, MM_CALL_SITE);
+}
+
+/*
+ * Free a block of 2^order frames that alloc_pages() returned. The common
+ * case is a plain order-0 page: a valid frame whose state is exactly
+ * PG_head, order 0, pushed on the hot room. That one test is also the
+ * check: a double free (PG_hot, PG_buddy, ...), a tail, a reserved frame,
+ * an exclusive page or a wrong order fails it, and __free_pages_caller()
+ * checks in full and reports. A checked page that finds the hot room full
+ * goes to its zone through __free_page_hot_full().
+ */
+static inline __attribute__((always_inline))
+void free_pages(struct page *page, unsigned int order)
+{
+	if (!__builtin_constant_p(order) || order != 0 || !page_valid(page) ||
+	    page->flags != PG_head || page->order != 0) {
+		__free_pages_caller(page, order, MM_CALL_SITE);
+		return;
+	}
+	if (unlikely(!hot_room_free(page)))
+		__free_page_hot_full(page);
+	else if (unlikely(mm_sleepers))
+		mm_wake_waiters();
+}
+
 static inline __attribute__((always_inline))
 struct page *alloc_page(gfp_t gfp)
 {
@@ -102,6 +194,23 @@ static inline __attribute__((always_inline))
 void free_page(struct page *page)
 {
 	free_pages(page, 0);
+}
+
+/* The address forms: NULL on failure; free by the address handed out. */
+static inline __attribute__((always_inline))
+void *get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp, order);
+
+	return page ? page_address(page) : NULL;
+}
+
+/* NULL is ignored, as free(NULL) is. */
+static inline __attribute__((always_inline))
+void free_pages_addr(void *addr, unsigned int order)
+{
+	if (addr)
+		free_pages(virt_to_page(addr), order);
 }
 
 static inline __attribute__((always_inline))

@@ -48,6 +48,11 @@ _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
 #define PFN_NONE	0xffffffffu
 
+/* A doubly linked list of frames linked by pfn (next/prev above). */
+struct pfn_list {
+	u32 first;	/* pfn of the first frame, or PFN_NONE */
+};
+
 extern struct page *mem_map;	/* one entry per frame below max_pfn */
 extern pfn_t max_pfn;		/* one past the highest usable frame */
 

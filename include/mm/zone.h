@@ -22,7 +22,7 @@
 
 #include <types.h>
 #include <asm/spinlock.h>
-#include <mm/gfp.h>
+#include <mm/gfp.h>	/* and mm/hot.h: struct room_stats */
 
 enum zone_type { ZONE_DMA, ZONE_NORMAL, MAX_NR_ZONES };
 
@@ -31,21 +31,9 @@ enum zone_type { ZONE_DMA, ZONE_NORMAL, MAX_NR_ZONES };
 
 enum wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK, WMARK_NONE };
 
-/* A doubly linked list of frames linked by pfn (see struct page). */
-struct pfn_list {
-	u32 first;	/* pfn of the first frame, or PFN_NONE */
-};
-
 struct free_area {
 	struct pfn_list free_list;	/* heads of free blocks of this order */
 	unsigned long nr_free;		/* blocks on free_list */
-};
-
-/* What happened in a room; shown by the labyrinth view. */
-struct room_stats {
-	unsigned long served;	 /* allocations it served */
-	unsigned long misses;	 /* times it could not serve (I) */
-	unsigned long collisions; /* times its lock was busy (I) */
 };
 
 struct zone {

@@ -7,6 +7,7 @@
  *
  *   floor_pair   a bare pop and push on a pfn-linked free list (the floor)
  *   hot_pair     alloc_page(GFP_ATOMIC) + free_page, through the hot room
+ *                (both inline here: no call in the common case)
  *   hot_pair_k   the same with GFP_KERNEL (adds the atomic-context check)
  *   zone_pair    alloc_page(GFP_KERNEL) + free_page through the zone room
  *                with the hot room off, the smallest free block of order 1:

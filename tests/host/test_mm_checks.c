@@ -254,6 +254,108 @@ static void mm_assert_reports(void)
 	EXPECT(host_log_has("mm_assert_reports"));
 }
 
+/*
+ * Reports name the function that called alloc_page()/free_page(), not its
+ * caller: those are inline, and pass the address of their call site. The
+ * call sites below sit alone in one section; the linker bounds it with
+ * __start_/__stop_ symbols, so a report's caller must fall inside it (the
+ * test function that calls a site lies outside).
+ */
+#define CALL_SITE	__attribute__((__noinline__, section("mm_call_sites")))
+
+extern const char __start_mm_call_sites[], __stop_mm_call_sites[];
+
+static CALL_SITE void site_free_page(struct page *p)
+{
+	free_page(p);
+}
+
+static CALL_SITE void site_free_pages_1(struct page *p)
+{
+	free_pages(p, 1);
+}
+
+static CALL_SITE void site_free_page_addr(void *addr)
+{
+	free_page_addr(addr);
+}
+
+static CALL_SITE struct page *site_alloc_pages_bad_order(void)
+{
+	return alloc_pages(GFP_KERNEL, MAX_ORDER + 1);
+}
+
+static CALL_SITE void *site_get_free_page_bad_flags(void)
+{
+	return get_free_page(GFP_KERNEL | GFP_ATOMIC);
+}
+
+static CALL_SITE struct page *site_alloc_page_kernel(void)
+{
+	return alloc_page(GFP_KERNEL);
+}
+
+/* The caller of the one report in the log lies among the call sites. */
+static bool report_caller_is_a_site(void)
+{
+	const char *s = strstr(host_log(), "caller 0x");
+	uintptr_t caller;
+
+	if (!s)
+		return false;
+	caller = (uintptr_t)strtoull(s + strlen("caller "), NULL, 16);
+	return caller >= (uintptr_t)__start_mm_call_sites &&
+	       caller < (uintptr_t)__stop_mm_call_sites;
+}
+
+static void check_report_names_the_call_site(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	struct page *blk = alloc_pages(GFP_KERNEL, 2);
+
+	free_page(p);
+	host_log_clear();
+	site_free_page(p);			/* double free, inline path */
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 1);
+	EXPECT(report_caller_is_a_site());
+	host_log_clear();
+	site_free_pages_1(blk);			/* wrong order */
+	EXPECT_EQ(mm_report_count(MM_BUG_WRONG_ORDER), 1);
+	EXPECT(report_caller_is_a_site());
+	host_log_clear();
+	site_free_page_addr(page_address(p));	/* double free by address */
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 2);
+	EXPECT(report_caller_is_a_site());
+	host_log_clear();
+	EXPECT(site_alloc_pages_bad_order() == NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_ORDER), 1);
+	EXPECT(report_caller_is_a_site());
+	host_log_clear();
+	EXPECT(site_get_free_page_bad_flags() == NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_FLAGS), 1);
+	EXPECT(report_caller_is_a_site());
+	free_pages(blk, 2);
+	EXPECT_CHECK();
+}
+
+/* GFP_KERNEL in an IRQ, with a page in the hot room: still reported. */
+static void check_sleep_report_names_the_call_site(void)
+{
+	struct page *p;
+
+	free_page(alloc_page(GFP_KERNEL));
+	EXPECT(hot_rooms[0].count > 0);
+	host_log_clear();
+	host_irq_enter(1);
+	p = site_alloc_page_kernel();
+	host_irq_exit();
+	EXPECT(p != NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_SLEEP_ATOMIC), 1);
+	EXPECT(report_caller_is_a_site());
+	free_page(p);
+	EXPECT_CHECK();
+}
+
 static const struct host_test tests[] = {
 	HT(check_double_free_hot),
 	HT(check_double_free_merged),
@@ -266,6 +368,8 @@ static const struct host_test tests[] = {
 	HT(check_bad_flags),
 	HT(check_bad_order),
 	HT(check_report_names_irq_context),
+	HT(check_report_names_the_call_site),
+	HT(check_sleep_report_names_the_call_site),
 	HT(check_reports_rate_limited),
 	HT(mm_check_finds_bad_counter),
 	HT(mm_check_finds_lost_frame),
