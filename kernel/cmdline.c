@@ -56,12 +56,26 @@ static const struct kernel_param params[] = {
 	{ "console", accept_any, "" },
 };
 
+/* The part of a too long line that did not fit (the loader's copy). */
+static const char *cmdline_dropped;
+
+/*
+ * Keep a copy: the loader's may lie in memory the allocator hands out. A
+ * line too long for the copy loses its tail at a word boundary, so no
+ * value is cut in two ("hz=2500" must not become "hz=25"); cmdline_parse()
+ * says so.
+ */
 void cmdline_init(const char *raw)
 {
-	size_t n = raw ? strnlen(raw, CMDLINE_MAX - 1) : 0;
+	size_t len = raw ? strlen(raw) : 0;
+	size_t n = MIN(len, (size_t)CMDLINE_MAX - 1);
 
+	if (len > n)
+		while (n && raw[n] != ' ')
+			n--;
 	memcpy(boot_cmdline, raw ? raw : "", n);
 	boot_cmdline[n] = '\0';
+	cmdline_dropped = len > n ? raw + n : NULL;
 }
 
 static bool apply_kernel_param(const char *name, const char *value)
@@ -138,6 +152,11 @@ void cmdline_parse(void)
 	char *p = copy;
 	bool first = true;
 
+	/* Parsed at once by kmain, while the loader's copy is still intact. */
+	if (cmdline_dropped)
+		printk(KERN_ERR "cmdline: longer than %d characters; ignoring "
+		       "the rest:%.40s%s\n", CMDLINE_MAX - 1, cmdline_dropped,
+		       strlen(cmdline_dropped) > 40 ? "..." : "");
 	memcpy(copy, boot_cmdline, sizeof(copy));
 	while (*p) {
 		char *word;

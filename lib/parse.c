@@ -32,6 +32,7 @@ static int suffix_shift(char c)
 int parse_ulong(const char *s, unsigned long *out)
 {
 	unsigned long v = 0, base = 10;
+	const char *digits;
 	int d, shift;
 
 	if (!s || !*s)
@@ -40,11 +41,14 @@ int parse_ulong(const char *s, unsigned long *out)
 		base = 16;
 		s += 2;
 	}
+	digits = s;
 	for (; (d = digit_value(*s)) >= 0 && (unsigned long)d < base; s++) {
 		if (v > (~0UL - (unsigned long)d) / base)
 			return -ERANGE;
 		v = v * base + (unsigned long)d;
 	}
+	if (s == digits)	/* "k" or "0xg": a suffix is not a number */
+		return -EINVAL;
 	if (*s && base == 10 && (shift = suffix_shift(*s)) >= 0 && !s[1]) {
 		if (v > (~0UL >> shift))
 			return -ERANGE;

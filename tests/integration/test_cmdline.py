@@ -39,3 +39,15 @@ def test_all_bad_at_once():
         for arg in ("hz=5", "loglevel=9", "bogus=1"):
             assert re.search(CASES[arg], text), "no message for " + arg
         assert "Commands:" in vm.command("help")
+
+
+def test_too_long_line_loses_whole_words_only():
+    # QEMU passes "<kernel path> <append>"; the kernel keeps 255 characters.
+    # Filler puts the end of the kept part in the middle of hz=2500: the
+    # word must be dropped whole and said so, not cut to hz=25.
+    filler = "x" * (255 - (len(str(KERNEL)) + 1) - 1 - 5)
+    with Qemu(kernel=KERNEL, append=filler + " hz=2500") as vm:
+        vm.wait_boot()
+        assert re.search(r"^cmdline: longer than 255 characters; ignoring "
+                         r"the rest: hz=2500$", vm.text(), re.M), vm.text()
+        assert "at 1000 Hz" in vm.command("uptime")

@@ -49,6 +49,11 @@ static void lib_parse_ulong_cases(struct ktest *t)
 	KTEST_EXPECT_EQ(t, parse_ulong("12x", &v), -EINVAL);
 	KTEST_EXPECT_EQ(t, parse_ulong("", &v), -EINVAL);
 	KTEST_EXPECT_EQ(t, parse_ulong("99999999999999999999999", &v), -ERANGE);
+	/* A suffix or a prefix alone is not a number. */
+	KTEST_EXPECT_EQ(t, parse_ulong("k", &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, parse_ulong("M", &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, parse_ulong("0x", &v), -EINVAL);
+	KTEST_EXPECT_EQ(t, parse_ulong("0xg", &v), -EINVAL);
 }
 
 static const struct ktest_case lib_cases[] = {
