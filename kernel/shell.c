@@ -86,49 +86,81 @@ static void echo(const char *s)
 	console_write(s, strlen(s));
 }
 
-/* Read one line with simple editing; returns its length. */
-static size_t read_line(char *buf, size_t size)
+/* The line being typed. Characters past the end are counted, not kept. */
+struct line_editor {
+	char buf[LINE_MAX];
+	size_t len;
+	size_t lost;	/* typed after the buffer was full */
+};
+
+static void line_erase(struct line_editor *ed)
 {
-	size_t len = 0;
+	while (ed->len) {
+		ed->len--;
+		echo("\b \b");
+	}
+	ed->lost = 0;
+}
 
-	for (;;) {
-		char c = console_getc();
-
-		if (c == '\r' || c == '\n') {
-			echo("\n");
-			buf[len] = '\0';
-			return len;
+/* Apply one key; returns true when the line is complete (Enter). */
+static bool line_key(struct line_editor *ed, char c)
+{
+	if (c == '\r' || c == '\n') {
+		echo("\n");
+		ed->buf[ed->len] = '\0';
+		return true;
+	}
+	if (c == '\b' || c == 0x7f) {		/* backspace or DEL */
+		if (ed->lost) {
+			ed->lost--;
+		} else if (ed->len) {
+			ed->len--;
+			echo("\b \b");
 		}
-		if (c == '\b' || c == 0x7f) {	/* backspace or DEL */
-			if (len) {
-				len--;
-				echo("\b \b");
-			}
-		} else if (c == 0x15 || c == 0x03) {	/* ^U or ^C */
-			while (len) {
-				len--;
-				echo("\b \b");
-			}
-			if (c == 0x03)
-				echo("^C\n" SHELL_PROMPT);
-		} else if (c >= ' ' && c < 0x7f && len + 1 < size) {
-			char s[2] = { c, '\0' };
+	} else if (c == 0x15 || c == 0x03) {	/* ^U or ^C */
+		line_erase(ed);
+		if (c == 0x03)
+			echo("^C\n" SHELL_PROMPT);
+	} else if (c >= ' ' && c < 0x7f) {
+		char s[2] = { c, '\0' };
 
-			buf[len++] = c;
+		if (ed->len + 1 < sizeof(ed->buf)) {
+			ed->buf[ed->len++] = c;
 			echo(s);
+		} else {
+			ed->lost++;	/* not echoed: the screen shows the line */
 		}
 	}
+	return false;
+}
+
+/*
+ * Read one line with simple editing. A line longer than the buffer is not
+ * run cut short (the missing words could change its meaning): it is
+ * refused as a whole, with a message.
+ */
+static bool read_line(struct line_editor *ed)
+{
+	ed->len = 0;
+	ed->lost = 0;
+	while (!line_key(ed, console_getc()))
+		;
+	if (!ed->lost)
+		return true;
+	seq_printf(&seq_console, "line too long (at most %u characters); "
+		   "ignored\n", (unsigned int)sizeof(ed->buf) - 1);
+	return false;
 }
 
 void shell_run(void)
 {
-	char line[LINE_MAX];
+	static struct line_editor ed;	/* off the stack: one shell */
 
 	seq_puts(&seq_console, "Type 'help' for the list of commands.\n");
 	for (;;) {
 		seq_puts(&seq_console, SHELL_PROMPT);
-		read_line(line, sizeof(line));
-		shell_execute(&seq_console, line);
+		if (read_line(&ed))
+			shell_execute(&seq_console, ed.buf);
 	}
 }
 

@@ -59,3 +59,19 @@ def test_empty_lines_and_many_commands():
             vm.command("")
         for i in range(20):
             assert "MemTotal" in vm.command("meminfo"), "answer %d missing" % i
+
+
+def test_too_long_line_is_refused_whole():
+    # Cutting the line would run "alloc 0 atomic" without its last word.
+    with Qemu(kernel=KERNEL) as vm:
+        vm.wait_boot()
+        # The echo stops at the buffer's end, so wait for the verdict.
+        start = vm.pos
+        vm.send("alloc 0 atomic" + " " * 120 + "zero\r")
+        vm.wait_for(r"line too long \(at most 127 characters\); ignored\n")
+        assert "Labyrinth" in vm.command("version")
+        after = vm.text()[start:]
+        assert not re.search(r"allocated|pfn", after), after
+        # Backspace over the lost characters too, then what is left runs.
+        vm.send("x" * 130 + "\b" * 130 + "ticks\r")
+        vm.wait_for(r"^\d+\n")
