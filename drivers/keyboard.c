@@ -237,8 +237,9 @@ static void kbd_buf_free(struct kbd *k, struct kbd_buf *buf)
 {
 	unsigned long flags;
 
-	free_page(virt_to_page(buf));
+	/* Free and count at once: the page is never free and in hand. */
 	local_irq_save(flags);
+	free_page(virt_to_page(buf));
 	k->pages_freed++;
 	local_irq_restore(flags);
 }

@@ -189,19 +189,27 @@ struct jitter sampler_jitter(struct sample *samples, u32 n)
 static void sampler_digest(struct sampler *s, struct sampler_block *b)
 {
 	u64 sum = 0;
+	u32 gaps = 0;
+	struct jitter last;
+	unsigned long flags;
 
 	for (u32 i = 0; i < b->count; i++) {
 		u32 step = i ? b->samples[i].tick - b->samples[i - 1].tick : 1;
 
 		sum += b->samples[i].delta;
 		if (step != 1)
-			s->gaps += step - 1;
+			gaps += step - 1;
 	}
-	s->last = sampler_jitter(b->samples, b->count);
-	s->all_min = MIN(s->all_min, s->last.min);
-	s->all_max = MAX(s->all_max, s->last.max);
+	last = sampler_jitter(b->samples, b->count);	/* the slow part */
+	/* Publish together, so `sampler` never sees half a digest. */
+	local_irq_save(flags);
+	s->gaps += gaps;
+	s->last = last;
+	s->all_min = MIN(s->all_min, last.min);
+	s->all_max = MAX(s->all_max, last.max);
 	s->sum_cycles += sum;
 	s->sum_samples += b->count;
+	local_irq_restore(flags);
 }
 
 bool sampler_pending(struct sampler *s)
@@ -229,8 +237,9 @@ unsigned int sampler_drain(struct sampler *s, unsigned int max)
 		if (!b)
 			break;
 		sampler_digest(s, b);
-		free_page(virt_to_page(b));	/* ours since the hand-off */
+		/* Free and count at once: the page is never free and in hand. */
 		local_irq_save(flags);
+		free_page(virt_to_page(b));	/* ours since the hand-off */
 		s->digesting--;
 		s->digested++;
 		local_irq_restore(flags);
@@ -244,6 +253,7 @@ unsigned int sampler_drain(struct sampler *s, unsigned int max)
 void sampler_get_stats(struct sampler *s, struct sampler_stats *st)
 {
 	unsigned long flags;
+	u64 sum_cycles, sum_samples;
 
 	*st = (struct sampler_stats){ 0 };
 	local_irq_save(flags);
@@ -258,14 +268,15 @@ void sampler_get_stats(struct sampler *s, struct sampler_stats *st)
 	for (struct sampler_block *b = s->inbox; b; b = b->next)
 		st->queued++;
 	st->in_hand = st->queued + s->digesting + (s->cur ? 1 : 0);
-	local_irq_restore(flags);
 	st->gaps = s->gaps;
 	st->last = s->last;
 	st->all_min = s->sum_samples ? s->all_min : 0;
 	st->all_max = s->all_max;
-	if (s->sum_cycles)
-		st->tsc_hz = s->sum_cycles * timer_hz /
-			     s->sum_samples;
+	sum_cycles = s->sum_cycles;
+	sum_samples = s->sum_samples;
+	local_irq_restore(flags);
+	if (sum_samples)
+		st->tsc_hz = sum_cycles * timer_hz / sum_samples;
 }
 
 bool sampler_stats_balanced(const struct sampler_stats *st)
