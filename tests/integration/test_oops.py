@@ -55,3 +55,17 @@ def test_panic_names_caller_and_halts():
     vm.wait_for(r"System halted")
     vm.expect_no(r"^Labyrinth ", seconds=2)
     assert vm.alive(), "QEMU exited after the panic (status %s)" % vm.proc.poll()
+
+
+def test_stack_overflow_names_the_thread():
+    # A thread recursing into the unmapped guard page below its stack: the
+    # double-fault task reports it (its own stack), no triple fault.
+    vm = Qemu(kernel=TEST_KERNEL, append="fault=stackoverflow").start()
+    vm.wait_for(r"provoking a fault: stackoverflow")
+    vm.wait_for(r"^Oops: Double fault\n")
+    vm.wait_for(r"^stack overflow in thread \d+ \(overflow\)\n")
+    vm.wait_for(r"^CR2: 0x[0-9a-f]{8}")
+    vm.wait_for(FRAME)
+    vm.wait_for(r"end Oops: System halted")
+    vm.expect_no(r"^Labyrinth ", seconds=2)
+    assert vm.alive(), "QEMU exited (status %s): a triple fault" % vm.proc.poll()
