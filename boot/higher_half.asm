@@ -5,6 +5,7 @@
 ; (physical) and ESI = the loader's magic. From here on the kernel runs at
 ; 0xC0000000 and up, so the identity map of the first 4 MiB is dropped: a
 ; NULL pointer now faults. Then the boot stack, and kmain(magic, info).
+; kmain ends the boot thread once the shell thread runs: it never returns.
 
 %include "boot/layout.inc"
 
@@ -31,6 +32,12 @@ higher_half:
 section .bss
 align 4096
 boot_page_dir:
+	resb 4096
+; A spare page between the page directory and the stack: the boot stack
+; has no guard page, and an overflow (stacks grow down) lands here rather
+; than in the page directory. The shell does not run on this stack; it has
+; a thread of its own with a real guard page (kernel/thread.c).
+boot_stack_spare:
 	resb 4096
 global boot_stack_bottom
 boot_stack_bottom:

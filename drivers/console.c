@@ -2,19 +2,26 @@
  * console.c - the list of output consoles and the shared input ring.
  *
  * Output: every registered console gets every byte, in registration order.
- * Input: a single-producer ring filled from interrupt handlers and drained
- * by the shell. A full ring drops the character and counts it, so nothing
- * blocks inside a handler.
+ * Input: a single-producer ring filled from interrupt handlers (and the
+ * keyboard's console thread) and drained by the shell. A full ring drops
+ * the character and counts it, so nothing blocks inside a handler. The
+ * shell sleeps on input_wait until a character is pushed; wake_up() is
+ * safe in a handler.
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <drivers/console.h>
+#include <kernel/arch.h>
+#include <kernel/sched.h>
+#include <kernel/wait.h>
 
 #define INPUT_RING_SIZE 256	/* a power of two */
 
 static struct console *consoles;
 static char input_ring[INPUT_RING_SIZE];
 static volatile unsigned int input_head, input_tail;
+static struct wait_queue_head input_wait =
+	WAIT_QUEUE_HEAD_INIT(input_wait, "input");
 unsigned long console_input_dropped;
 
 void console_register(struct console *con)
@@ -25,6 +32,20 @@ void console_register(struct console *con)
 		p = &(*p)->next;
 	con->next = NULL;
 	*p = con;
+}
+
+void console_unregister(struct console *con)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);	/* printk may walk the list in a handler */
+	for (struct console **p = &consoles; *p; p = &(*p)->next) {
+		if (*p == con) {
+			*p = con->next;
+			break;
+		}
+	}
+	local_irq_restore(flags);
 }
 
 void console_write(const char *text, size_t len)
@@ -43,6 +64,7 @@ void console_input_push(char c)
 	else
 		input_ring[input_head++ % INPUT_RING_SIZE] = c;
 	local_irq_restore(flags);
+	wake_up(&input_wait);
 }
 
 unsigned int console_input_room(void)
@@ -53,12 +75,17 @@ unsigned int console_input_room(void)
 int console_trygetc(void)
 {
 	unsigned long flags;
-	int c = -1;
-	int polled = serial_poll();
+	int c = -1, polled;
 
+	/*
+	 * Interrupts off from the poll on: the serial interrupt could
+	 * otherwise push the next byte between our read and our push, and
+	 * the two would swap.
+	 */
+	local_irq_save(flags);
+	polled = serial_poll();
 	if (polled >= 0)	/* before IRQ4 is wired, or a lost interrupt */
 		console_input_push((char)polled);
-	local_irq_save(flags);
 	if (input_tail != input_head)
 		c = (unsigned char)input_ring[input_tail++ % INPUT_RING_SIZE];
 	local_irq_restore(flags);
@@ -66,12 +93,13 @@ int console_trygetc(void)
 }
 
 /*
- * Once interrupts are on, wait with cli; check; sti; hlt: the check runs
- * with interrupts off, and sti's shadow makes sti; hlt atomic, so a byte
- * that arrives after the check still wakes the halt. Before that (or with
- * interrupts off) there is nothing to wake us: spin and poll.
+ * Before the scheduler is up, or where the caller may not sleep: with
+ * interrupts on, wait with cli; check; sti; hlt: the check runs with
+ * interrupts off, and sti's shadow makes sti; hlt atomic, so a byte that
+ * arrives after the check still wakes the halt. With interrupts off there
+ * is nothing to wake us: spin and poll.
  */
-char console_getc(void)
+static char console_getc_halt(void)
 {
 	bool irqs_were_on = !irqs_disabled();
 	int c;
@@ -88,5 +116,25 @@ char console_getc(void)
 	}
 	if (irqs_were_on)
 		local_irq_enable();
+	return (char)c;
+}
+
+/*
+ * Sleep on input_wait, so the CPU goes to other threads (or idles) while
+ * nobody types. The timeout makes it poll the serial port now and then:
+ * a byte that arrived before IRQ4 was wired raises no interrupt.
+ */
+#define INPUT_POLL_MS	100
+
+char console_getc(void)
+{
+	long poll = (long)(INPUT_POLL_MS * timer_hz / 1000) + 1;
+	int c = -1;
+
+	if (!sched_can_sleep())
+		return console_getc_halt();
+	while (!wait_event_timeout(input_wait, (c = console_trygetc()) >= 0,
+				   poll))
+		;
 	return (char)c;
 }

@@ -6,6 +6,12 @@
  * interrupts off (entry and exit of a handler); the lock count changes in
  * spin_lock()/spin_unlock() of the current context, and an interrupt
  * handler always releases what it took before it returns.
+ *
+ * The locks held belong to the running thread: the scheduler swaps them
+ * in and out with context_switch_locks() on every switch, as it does
+ * preempt_count. That happens only outside interrupt handlers, where the
+ * locks counted are the thread's own; an interrupt's locks sit on top of
+ * them for the length of the handler.
  * context_atomic_depth (asm/context.h: in_atomic()) is the interrupt depth
  * plus the lock count, kept in step with both so the check is one load.
  */
@@ -17,8 +23,7 @@
 volatile unsigned int preempt_count;
 static int irq_depth;
 static int irq_lines[IRQ_NEST_MAX];
-static unsigned int lock_count;
-static const char *lock_names[IRQ_NEST_MAX];
+static struct lock_state locks;	/* the running context's */
 static unsigned int thread_id;
 static const char *thread_name = "boot";
 static const char *irq_names[16];
@@ -54,30 +59,38 @@ int current_irq(void)
 
 unsigned int locks_held(void)
 {
-	return lock_count;
+	return locks.count;
 }
 
 void context_note_lock(const char *name)
 {
-	if (lock_count < IRQ_NEST_MAX)
-		lock_names[lock_count] = name;
-	lock_count++;
+	if (locks.count < IRQ_NEST_MAX)
+		locks.names[locks.count] = name;
+	locks.count++;
 	context_atomic_depth++;
 }
 
 void context_note_unlock(void)
 {
-	if (lock_count > 0) {
-		lock_count--;
+	if (locks.count > 0) {
+		locks.count--;
 		context_atomic_depth--;
 	}
 }
 
 const char *last_lock_name(void)
 {
-	if (lock_count == 0)
+	if (locks.count == 0)
 		return NULL;
-	return lock_names[MIN(lock_count, IRQ_NEST_MAX) - 1];
+	return locks.names[MIN(locks.count, IRQ_NEST_MAX) - 1];
+}
+
+void context_switch_locks(struct lock_state *prev,
+			  const struct lock_state *next)
+{
+	*prev = locks;
+	locks = *next;
+	context_atomic_depth = (unsigned int)irq_depth + locks.count;
 }
 
 void context_set_thread(unsigned int tid, const char *name)
@@ -132,8 +145,8 @@ const char *describe_context(char *buf, size_t size)
 
 	owner_name(current_owner(), who, sizeof(who));
 	snprintf(buf, size, "%s, irqs %s, %u lock%s held%s%s%s", who,
-		 irqs_disabled() ? "off" : "on", lock_count,
-		 lock_count == 1 ? "" : "s", lock ? " (" : "",
+		 irqs_disabled() ? "off" : "on", locks.count,
+		 locks.count == 1 ? "" : "s", lock ? " (" : "",
 		 lock ? lock : "", lock ? ")" : "");
 	return buf;
 }

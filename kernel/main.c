@@ -18,6 +18,7 @@
 #include <kernel/refill.h>
 #include <kernel/sched.h>
 #include <kernel/shell.h>
+#include <kernel/thread.h>
 #include <kernel/version.h>
 #include <kernel/panic.h>
 
@@ -64,5 +65,6 @@ void kmain(u32 magic, u32 mbi_phys)
 	keyboard_init();
 	sampler_init();
 	refill_init();
-	shell_run();
+	/* The shell gets a thread and a guarded stack; boot ends here. */
+	kthread_handover("shell", shell_run);
 }

@@ -12,9 +12,15 @@
  * always goes back on the run queue, even if it had just marked itself
  * sleeping: it will test its condition again, so no wake-up is lost.
  *
- * preempt_count (sched_hooks.h) belongs to the running thread: it is saved
- * and restored on every switch. While it is above zero, the tick never
- * switches; locks raise it.
+ * preempt_count (sched_hooks.h) and the locks held (kernel/context.c)
+ * belong to the running thread: they are saved and restored on every
+ * switch. While preempt_count is above zero, the tick never switches; locks
+ * raise it. A thread that asks to sleep while it may not switch (a lock
+ * held, preemption off, in an interrupt) is reported and not switched
+ * out: its sleep becomes a busy wait with interrupts on, so it keeps the
+ * CPU until it lets go of the lock. Switching it out would leave the lock
+ * taken while the next thread runs, and a thread that then spins on it
+ * with preemption off would never give the holder the CPU back.
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
@@ -75,6 +81,8 @@ static void __schedule(bool preempted)
 	    (preempted && prev->state == THREAD_SLEEPING))) {
 		prev->state = THREAD_READY;
 		list_add_tail(&prev->run_node, &run_queue);
+	} else if (prev == idle_thread && prev->state == THREAD_RUNNING) {
+		prev->state = THREAD_READY;	/* for ps; never queued */
 	}
 	next = pick_next();
 	next->state = THREAD_RUNNING;
@@ -86,20 +94,115 @@ static void __schedule(bool preempted)
 	next->switches++;
 	prev->preempt_count = preempt_count;
 	preempt_count = next->preempt_count;
+	context_switch_locks(&prev->locks, &next->locks);
 	current = next;
 	context_set_thread(next->tid, next->name);
 	switch_to(&prev->esp, next->esp);
 }
 
-void schedule(void)
+/* Why the current context may not sleep, or NULL if it may. */
+static const char *atomic_reason(void)
+{
+	if (in_interrupt())
+		return "in interrupt context";
+	if (irqs_disabled())
+		return "with interrupts off";
+	if (locks_held())
+		return "with a lock held";
+	if (preempt_count)
+		return "with preemption disabled";
+	return NULL;
+}
+
+/* Why the current context may not be switched out, or NULL if it may. */
+static const char *no_switch_reason(void)
+{
+	if (in_interrupt())
+		return "in interrupt context";
+	if (locks_held())
+		return "with a lock held";
+	if (preempt_count)
+		return "with preemption disabled";
+	return NULL;
+}
+
+bool sched_can_sleep(void)
+{
+	return sched_up && !atomic_reason();
+}
+
+static bool might_sleep_ratelimit(void);
+
+/*
+ * Call sites already reported for scheduling while atomic: a wait loop
+ * that calls schedule() again and again reports once. When the table is
+ * full, might_sleep()'s rate limit takes over.
+ */
+#define ATOMIC_SITES_MAX	16
+static unsigned long atomic_sites[ATOMIC_SITES_MAX];
+static unsigned int nr_atomic_sites;
+unsigned long sched_atomic_refusals;
+
+static bool atomic_site_first(unsigned long ip)
+{
+	for (unsigned int i = 0; i < nr_atomic_sites; i++)
+		if (atomic_sites[i] == ip)
+			return false;
+	if (nr_atomic_sites < ATOMIC_SITES_MAX) {
+		atomic_sites[nr_atomic_sites++] = ip;
+		return true;
+	}
+	return might_sleep_ratelimit();
+}
+
+/*
+ * May the caller of schedule() or schedule_timeout() (at ip) be switched
+ * out? If not, report it once per call site, unless might_sleep() already
+ * reported this wait (wait_event(), msleep(), kthread_join()).
+ */
+static bool may_switch(unsigned long ip)
+{
+	const char *why = no_switch_reason();
+	char ctx[96];
+
+	if (!why)
+		return true;
+	sched_atomic_refusals++;
+	if (!current->sleep_reported && atomic_site_first(ip)) {
+		printk(KERN_ERR "BUG: scheduling while atomic (%s) in %pS\n",
+		       why, (void *)ip);
+		printk(KERN_ERR "context: %s\n",
+		       describe_context(ctx, sizeof(ctx)));
+		dump_stack();
+	}
+	return false;
+}
+
+/*
+ * schedule() refused: the thread goes on running. It may have marked
+ * itself sleeping; it is running, and its wait loop polls its condition.
+ */
+static void stay_running(void)
+{
+	unsigned long flags;
+
+	if (in_interrupt())	/* current is the interrupted thread */
+		return;
+	local_irq_save(flags);
+	if (current->state == THREAD_SLEEPING)
+		current->state = THREAD_RUNNING;
+	local_irq_restore(flags);
+}
+
+/* schedule(), called from ip (reports name the caller, not yield()). */
+static void schedule_from(unsigned long ip)
 {
 	unsigned long flags;
 
 	if (!sched_up)
 		return;
-	if (in_interrupt()) {
-		printk(KERN_ERR "schedule() called in interrupt context from "
-		       "%pS\n", __builtin_return_address(0));
+	if (!may_switch(ip)) {
+		stay_running();
 		return;
 	}
 	local_irq_save(flags);
@@ -107,9 +210,14 @@ void schedule(void)
 	local_irq_restore(flags);
 }
 
+void schedule(void)
+{
+	schedule_from((unsigned long)__builtin_return_address(0));
+}
+
 void yield(void)
 {
-	schedule();
+	schedule_from((unsigned long)__builtin_return_address(0));
 }
 
 void sched_switch_away(void)
@@ -149,6 +257,30 @@ void sched_wake_thread(struct thread *t)
 		need_resched = true;
 }
 
+/*
+ * Wait without leaving the CPU until jiffies reaches end, with interrupts
+ * on (the clock must tick). With poll, stop early too when a wake_up()
+ * marks the current thread running, or when a tick has passed, so that a
+ * wait loop tests its condition again. Not in an interrupt handler: the
+ * timer interrupt may be the one being served, and time would stand still.
+ */
+static void busy_wait_until(unsigned long end, bool poll)
+{
+	unsigned long flags, start = jiffies;
+
+	if (in_interrupt())
+		return;
+	local_irq_save(flags);
+	local_irq_enable();
+	while ((long)(end - jiffies) > 0) {
+		if (poll && (current->state != THREAD_SLEEPING ||
+			     jiffies != start))
+			break;
+		cpu_relax();
+	}
+	local_irq_restore(flags);
+}
+
 long schedule_timeout(long ticks)
 {
 	unsigned long flags, deadline = jiffies + (unsigned long)ticks;
@@ -156,26 +288,41 @@ long schedule_timeout(long ticks)
 
 	if (ticks <= 0)
 		return 0;
-	local_irq_save(flags);
-	if (current->state == THREAD_SLEEPING) {
-		current->wake_at = deadline ? deadline : 1;
-		if (!current->wait_on)
-			current->wait_on = "timeout";
+	if (!may_switch((unsigned long)__builtin_return_address(0))) {
+		if (in_interrupt())
+			return 0;	/* no waiting in a handler: time out */
+		busy_wait_until(deadline, true);
+		stay_running();
+	} else {
+		local_irq_save(flags);
+		if (current->state == THREAD_SLEEPING) {
+			current->wake_at = deadline ? deadline : 1;
+			if (!current->wait_on)
+				current->wait_on = "timeout";
+		}
+		__schedule(false);
+		current->wake_at = 0;
+		local_irq_restore(flags);
 	}
-	__schedule(false);
-	current->wake_at = 0;
-	local_irq_restore(flags);
 	left = (long)(deadline - jiffies);
 	return left > 0 ? left : 0;
 }
 
+/*
+ * Where it may not sleep (reported by might_sleep()), or before the
+ * scheduler is up, msleep() waits busily: it still returns after ms.
+ */
 void msleep(unsigned int ms)
 {
 	static DECLARE_WAIT_QUEUE_HEAD(sleep);
 	unsigned long ticks = ((unsigned long)ms * timer_hz + 999) / 1000;
 	unsigned long end = jiffies + ticks + 1;
 
-	might_sleep();
+	if (might_sleep()) {
+		busy_wait_until(end, false);
+		current->sleep_reported = false;
+		return;
+	}
 	if (!sched_up) {		/* no threads yet: just wait */
 		while ((long)(end - jiffies) > 0)
 			cpu_relax();
@@ -317,25 +464,12 @@ static bool might_sleep_ratelimit(void)
 	return printed++ < MIGHT_SLEEP_BURST;
 }
 
-/* Why the current context may not sleep, or NULL if it may. */
-static const char *atomic_reason(void)
-{
-	if (in_interrupt())
-		return "in interrupt context";
-	if (irqs_disabled())
-		return "with interrupts off";
-	if (locks_held())
-		return "with a lock held";
-	if (preempt_count)
-		return "with preemption disabled";
-	return NULL;
-}
-
 bool __might_sleep(const char *file, int line, unsigned long ip)
 {
 	const char *why = atomic_reason();
 	char ctx[96];
 
+	current->sleep_reported = why != NULL;	/* schedule() stays quiet */
 	if (!why)
 		return false;
 	might_sleep_reports++;

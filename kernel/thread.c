@@ -3,8 +3,10 @@
  *
  * Threads live in a fixed table (thread_table[]); slot i owns the i-th
  * stack slot of the vmap area: THREAD_GUARD_PAGES unmapped pages, then
- * THREAD_STACK_PAGES mapped ones. The boot context (kmain, and later the
- * shell) is boot_thread, tid 0, on the boot stack from boot/entry.asm.
+ * THREAD_STACK_PAGES mapped ones. The boot context (kmain, and the
+ * in-kernel tests) is boot_thread, tid 0, on the boot stack from
+ * boot/higher_half.asm, which has no guard page. So it does not stay: it
+ * hands over to the shell thread and ends (kthread_handover()).
  *
  * A slot is taken and released with interrupts off; its fields then change
  * as kernel/sched.c describes. A dead thread keeps its stack until
@@ -26,7 +28,7 @@
 #define STACK_AREA	VMAP_START
 #define SLOT_SIZE	((unsigned long)THREAD_SLOT_PAGES << PAGE_SHIFT)
 
-extern char boot_stack_bottom[], boot_stack_top[];	/* boot/entry.asm */
+extern char boot_stack_bottom[], boot_stack_top[];	/* higher_half.asm */
 
 struct thread thread_table[MAX_THREADS];
 struct thread boot_thread = {
@@ -159,8 +161,6 @@ void kthread_exit(int code)
 {
 	struct thread *t = current_thread();
 
-	if (t == &boot_thread)
-		printk(KERN_ERR "kthread_exit: the boot thread cannot exit\n");
 	if (preempt_count || locks_held())
 		printk(KERN_ERR "kthread_exit: thread %u (%s) exits holding "
 		       "%u lock(s), preempt_count %u\n", t->tid, t->name,
@@ -171,6 +171,25 @@ void kthread_exit(int code)
 	wake_up(&t->exited);
 	sched_switch_away();
 	arch_halt();		/* not reached: a dead thread never runs */
+}
+
+static void (*handover_fn)(void);
+
+static int handover_main(void *arg __unused)
+{
+	handover_fn();
+	return 0;
+}
+
+void kthread_handover(const char *name, void (*fn)(void))
+{
+	handover_fn = fn;
+	if (!kthread_create(name, handover_main, NULL)) {
+		printk(KERN_ERR "kthread_handover: no thread for %s: it runs "
+		       "on the boot stack\n", name);
+		fn();
+	}
+	kthread_exit(0);	/* nobody joins the boot thread: it stays dead */
 }
 
 int kthread_join(struct thread *t)

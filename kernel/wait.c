@@ -43,6 +43,7 @@ void finish_wait(struct wait_queue_head *wq __unused,
 	local_irq_save(flags);
 	self->state = THREAD_RUNNING;
 	self->wait_on = NULL;
+	self->sleep_reported = false;	/* see might_sleep() */
 	list_del(&w->node);	/* harmless if woken and not queued */
 	local_irq_restore(flags);
 }

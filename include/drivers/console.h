@@ -5,7 +5,7 @@
  * console_write() sends text to all of them. Input characters from any
  * device (serial receive, keyboard) are pushed with console_input_push(),
  * usually from an interrupt handler, into one small ring that the shell
- * reads with console_getc().
+ * reads with console_getc(), asleep until something arrives.
  */
 #ifndef LABYRINTH_DRIVERS_CONSOLE_H
 #define LABYRINTH_DRIVERS_CONSOLE_H
@@ -19,6 +19,8 @@ struct console {
 };
 
 void console_register(struct console *con);
+/* Take con off the list (a test's capture console, say). Any context. */
+void console_unregister(struct console *con);
 void console_write(const char *text, size_t len);
 
 /*
@@ -32,7 +34,11 @@ extern unsigned long console_input_dropped;
 unsigned int console_input_room(void);
 /* Next input character, or -1 when none is waiting. Never blocks. */
 int console_trygetc(void);
-/* Wait (halting the CPU) until a character arrives. */
+/*
+ * Wait until a character arrives: asleep once the scheduler is up and the
+ * caller may sleep, else halting the CPU between interrupts (or spinning
+ * with interrupts off).
+ */
 char console_getc(void);
 
 /* Serial port COM1 (drivers/serial.c). */

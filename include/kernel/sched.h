@@ -27,18 +27,34 @@ bool sched_ready(void);
 /*
  * Give up the CPU. If the current thread is still running (it did not
  * mark itself sleeping, or was woken already), it goes to the back of the
- * run queue. Process context only.
+ * run queue. Process context only, no lock held, preemption on: anywhere
+ * else it reports "BUG: scheduling while atomic" (once per call site) and
+ * returns at once, leaving the thread running; a wait loop around it then
+ * polls its condition.
  */
 void schedule(void);
 void yield(void);
 /*
  * With the current thread marked sleeping (prepare_to_wait), sleep until
  * woken or until ticks timer ticks pass. Returns the ticks left, 0 when it
- * timed out.
+ * timed out. Where schedule() refuses to switch, it waits busily instead,
+ * with interrupts on, until the timeout, a wake-up or the next tick (so a
+ * wait loop polls its condition); in an interrupt handler it times out at
+ * once.
  */
 long schedule_timeout(long ticks);
-/* Sleep for at least ms milliseconds. */
+/*
+ * Sleep for at least ms milliseconds. Where sleeping is forbidden it
+ * reports (might_sleep()) and waits busily, interrupts on, for as long.
+ */
 void msleep(unsigned int ms);
+/*
+ * True if the scheduler is up and the caller may sleep: process context,
+ * interrupts on, no lock held, preemption on.
+ */
+bool sched_can_sleep(void);
+/* Times schedule()/schedule_timeout() refused to switch (atomic context). */
+extern unsigned long sched_atomic_refusals;
 
 /* Called by the timer interrupt on every tick (interrupts off). */
 void sched_tick(void);

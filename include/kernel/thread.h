@@ -12,6 +12,7 @@
 #ifndef LABYRINTH_KERNEL_THREAD_H
 #define LABYRINTH_KERNEL_THREAD_H
 
+#include <kernel/context.h>
 #include <kernel/wait.h>
 #include <lib/list.h>
 #include <lib/seq.h>
@@ -46,6 +47,8 @@ struct thread {
 	void *arg;
 	int exit_code;
 	unsigned int preempt_count;	/* saved across switches */
+	struct lock_state locks;	/* locks held, saved across switches */
+	bool sleep_reported;		/* might_sleep() reported this wait */
 	unsigned long wake_at;		/* jiffies for a timeout, or 0 */
 	unsigned long ticks;		/* timer ticks spent running */
 	unsigned long switches;		/* times switched in */
@@ -61,8 +64,17 @@ struct thread {
  * context: may sleep for the stack (GFP_KERNEL).
  */
 struct thread *kthread_create(const char *name, int (*fn)(void *), void *arg);
-/* End the current thread with code. Never returns. */
+/*
+ * End the current thread with code. Never returns. The boot thread may
+ * end too, once it has handed the machine over (kthread_handover()).
+ */
 void kthread_exit(int code) __noreturn;
+/*
+ * End of boot: run fn (the shell) in a new thread called name, on a
+ * guarded stack, and end the boot thread. If no thread can be created,
+ * fn runs on the boot stack instead. Never returns.
+ */
+void kthread_handover(const char *name, void (*fn)(void)) __noreturn;
 /*
  * Wait for t to end, free its stack and table slot, and return its exit
  * code. One joiner per thread; not for the boot or idle thread.

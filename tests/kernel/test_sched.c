@@ -11,6 +11,7 @@
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include <asm/spinlock.h>
+#include <drivers/console.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/sched.h>
@@ -54,13 +55,28 @@ static void sched_kthread_create_and_join(struct ktest *t)
 
 static volatile bool spin_stop;
 static volatile unsigned long spin_count[2];
+static volatile unsigned long spin_deadline;
 
-/* Never yields: only preemption lets the other spinner run. */
+static unsigned long ms_to_ticks(unsigned int ms)
+{
+	return ((unsigned long)ms * timer_hz + 999) / 1000;
+}
+
+static bool jiffies_before(unsigned long end)
+{
+	return (long)(end - jiffies) > 0;
+}
+
+/*
+ * Never yields: only preemption lets the other spinner run. It gives up
+ * at spin_deadline, so a scheduler that does not preempt fails the test
+ * (each spinner switched in once) instead of hanging it.
+ */
 static int spinner(void *arg)
 {
 	unsigned int i = (unsigned int)(unsigned long)arg;
 
-	while (!spin_stop)
+	while (!spin_stop && jiffies_before(spin_deadline))
 		spin_count[i]++;
 	return 0;
 }
@@ -71,6 +87,7 @@ static void sched_round_robin_preempts(struct ktest *t)
 
 	spin_stop = false;
 	spin_count[0] = spin_count[1] = 0;
+	spin_deadline = jiffies + ms_to_ticks(500);
 	a = kthread_create("spin0", spinner, (void *)0);
 	b = kthread_create("spin1", spinner, (void *)1);
 	KTEST_EXPECT(t, a && b);
@@ -234,6 +251,278 @@ static void sched_ps_lists_threads(struct ktest *t)
 		kthread_join(th);
 }
 
+/*
+ * A capture console: everything printed between capture_start() and
+ * capture_stop() also lands in captured[], so a test can read the reports.
+ */
+static char captured[4096];
+static volatile size_t captured_len;
+
+static void capture_write(const char *text, size_t len)
+{
+	while (len-- && captured_len + 1 < sizeof(captured))
+		captured[captured_len++] = *text++;
+	captured[captured_len] = '\0';
+}
+
+static struct console capture_console = { "capture", capture_write, NULL };
+
+static void capture_start(void)
+{
+	captured_len = 0;
+	captured[0] = '\0';
+	console_register(&capture_console);
+}
+
+static void capture_stop(void)
+{
+	console_unregister(&capture_console);
+}
+
+static unsigned int count_of(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	unsigned int count = 0;
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			count++;
+	return count;
+}
+
+/* spin_lock() with preemption off as it does, but giving up at a deadline. */
+static bool spin_lock_within(spinlock_t *lock, unsigned long ticks)
+{
+	unsigned long end = jiffies + ticks;
+	bool got;
+
+	preempt_disable();
+	while (!(got = spin_trylock(lock)) && jiffies_before(end))
+		cpu_relax();
+	preempt_enable();	/* spin_trylock() holds its own */
+	return got;
+}
+
+/* Sleep in steps until cond, for at most ms; true if cond came. */
+#define wait_until(cond, ms) ({ \
+	unsigned long __end = jiffies + ms_to_ticks(ms); \
+	while (!(cond) && jiffies_before(__end)) \
+		msleep(1); \
+	(bool)(cond); \
+})
+
+static spinlock_t sleepy_lock = SPINLOCK_INIT("sleepy lock");
+static volatile bool holder_locked, holder_unlocked;
+static volatile unsigned long holder_slept;
+
+/* Thread A of the deadlock: spin_lock(L); msleep(50); spin_unlock(L). */
+static int lock_and_sleep(void *arg __unused)
+{
+	unsigned long j0;
+
+	spin_lock(&sleepy_lock);
+	holder_locked = true;
+	j0 = jiffies;
+	msleep(50);
+	holder_slept = jiffies - j0;
+	holder_unlocked = true;
+	spin_unlock(&sleepy_lock);
+	return 0;
+}
+
+/*
+ * A thread that sleeps with a lock held is reported, and keeps the CPU
+ * (msleep() waits busily) until it unlocks: the next thread to take the
+ * lock does not spin forever on a holder that cannot run, and is not
+ * blamed for the holder's lock.
+ */
+static void sched_sleep_with_lock_held_does_not_deadlock(struct ktest *t)
+{
+	unsigned long n0 = might_sleep_reports;
+	struct thread *th;
+	bool got;
+
+	holder_locked = holder_unlocked = false;
+	holder_slept = 0;
+	th = kthread_create("lockslp", lock_and_sleep, NULL);
+	KTEST_EXPECT(t, th != NULL);
+	if (!th)
+		return;
+	KTEST_EXPECT(t, wait_until(holder_locked, 1000));
+	KTEST_EXPECT(t, holder_unlocked);	/* never switched out */
+	KTEST_EXPECT(t, !might_sleep());	/* boot holds nothing */
+	KTEST_EXPECT_EQ(t, locks_held(), 0);
+	got = spin_lock_within(&sleepy_lock, ms_to_ticks(500));
+	KTEST_EXPECT(t, got);
+	if (got)
+		spin_unlock(&sleepy_lock);
+	kthread_join(th);
+	KTEST_EXPECT(t, holder_slept >= ms_to_ticks(50));
+	KTEST_EXPECT_EQ(t, might_sleep_reports, n0 + 1);	/* one, A's */
+}
+
+static spinlock_t atomic_lock = SPINLOCK_INIT("atomic lock");
+static volatile bool atomic_go;
+static volatile unsigned long ready_count;
+static volatile unsigned long atomic_moved, atomic_waited, atomic_left;
+
+/* Ready all along, never yields: it runs only if the other is switched out. */
+static int count_while_ready(void *arg __unused)
+{
+	unsigned long end = jiffies + ms_to_ticks(2000);
+
+	while (!spin_stop && jiffies_before(end))
+		ready_count++;
+	return 0;
+}
+
+/* Asks to be switched out three ways, with a lock held. */
+static int schedule_with_lock(void *arg __unused)
+{
+	unsigned long c0, j0, end;
+	DEFINE_WAIT(w);
+
+	if (!wait_until(atomic_go, 1000))
+		return -1;
+	spin_lock(&atomic_lock);
+	c0 = ready_count;
+	for (int i = 0; i < 3; i++)
+		yield();			/* one call site: one report */
+	j0 = jiffies;
+	prepare_to_wait(&test_wq, &w);
+	schedule_timeout(3);			/* a second call site */
+	finish_wait(&test_wq, &w);
+	atomic_waited = jiffies - j0;
+	end = jiffies + 3;			/* polled, not slept on */
+	atomic_left = wait_event_timeout(test_wq, !jiffies_before(end), 100);
+	atomic_moved = ready_count - c0;
+	spin_unlock(&atomic_lock);
+	return 0;
+}
+
+/*
+ * schedule() with a lock held does not switch: "BUG: scheduling while
+ * atomic" once per call site, naming the thread, and the ready thread
+ * does not run until the lock is dropped. A wait through
+ * wait_event_timeout() is reported once, by its might_sleep().
+ */
+static void sched_schedule_while_atomic_refused(struct ktest *t)
+{
+	struct thread *a, *b;
+	char who[32];
+
+	spin_stop = false;
+	atomic_go = false;
+	ready_count = 0;
+	atomic_moved = atomic_waited = atomic_left = ~0ul;
+	capture_start();
+	a = kthread_create("atomic", schedule_with_lock, NULL);
+	b = kthread_create("ready", count_while_ready, NULL);
+	KTEST_EXPECT(t, a && b);
+	atomic_go = true;
+	if (a)
+		KTEST_EXPECT_EQ(t, kthread_join(a), 0);
+	spin_stop = true;
+	if (b)
+		kthread_join(b);
+	capture_stop();
+	KTEST_EXPECT_EQ(t, atomic_moved, 0);
+	KTEST_EXPECT(t, atomic_waited >= 3);
+	KTEST_EXPECT(t, atomic_left > 0);
+	KTEST_EXPECT_EQ(t, count_of(captured, "BUG: scheduling while atomic"),
+			2);
+	snprintf(who, sizeof(who), "thread %u (atomic)", a ? a->tid : 0);
+	KTEST_EXPECT(t, contains(captured, who));
+	KTEST_EXPECT(t, !contains(captured, "(boot)"));
+	KTEST_EXPECT(t, contains(captured, "schedule_with_lock"));
+}
+
+static spinlock_t exit_lock;
+
+static int exit_holding_lock(void *arg __unused)
+{
+	spin_lock(&exit_lock);
+	return 0;		/* a bug, reported by kthread_exit() */
+}
+
+/*
+ * The locks held belong to a thread: a thread switched out for good with
+ * a lock held (it exited) takes its lock count with it, and the next
+ * thread holds nothing, for locks_held() and in_atomic() alike.
+ */
+static void sched_locks_held_per_thread(struct ktest *t)
+{
+	struct thread *th;
+
+	spin_lock_init(&exit_lock, "exit lock");
+	th = kthread_create("holder", exit_holding_lock, NULL);
+	KTEST_EXPECT(t, th != NULL);
+	if (!th)
+		return;
+	KTEST_EXPECT(t, wait_until(th->state == THREAD_DEAD, 1000));
+	KTEST_EXPECT_EQ(t, locks_held(), 0);
+	KTEST_EXPECT(t, !in_atomic());
+	KTEST_EXPECT(t, last_lock_name() == NULL);
+	KTEST_EXPECT_EQ(t, th->locks.count, 1);
+	KTEST_EXPECT(t, th->locks.names[0] &&
+		     !strcmp(th->locks.names[0], "exit lock"));
+	kthread_join(th);
+	while (locks_held())	/* a broken scheduler left it with us */
+		context_note_unlock();
+	spin_lock_init(&exit_lock, "exit lock");
+}
+
+static spinlock_t busy_lock = SPINLOCK_INIT("busy lock");
+static volatile unsigned long busy_before, busy_locked, busy_after;
+
+/* Busy for 5 slices with the lock held, then 5 more without it. */
+static int busy_with_lock(void *arg __unused)
+{
+	unsigned long c0, end;
+
+	if (!wait_until(atomic_go, 1000))
+		return -1;
+	spin_lock(&busy_lock);
+	c0 = ready_count;
+	end = jiffies + ms_to_ticks(5 * SCHED_SLICE_MS);
+	while (jiffies_before(end))
+		cpu_relax();
+	busy_locked = ready_count - c0;
+	spin_unlock(&busy_lock);
+	c0 = ready_count;
+	end = jiffies + ms_to_ticks(5 * SCHED_SLICE_MS);
+	while (jiffies_before(end))
+		cpu_relax();
+	busy_after = ready_count - c0;
+	return 0;
+}
+
+/*
+ * A lock holder is never preempted: while it holds a spinlock (interrupts
+ * on, several slices long) the ready thread does not run; once it lets
+ * go, the next tick switches.
+ */
+static void sched_lock_holder_not_preempted(struct ktest *t)
+{
+	struct thread *a, *b;
+
+	spin_stop = false;
+	atomic_go = false;
+	ready_count = 0;
+	busy_locked = busy_after = ~0ul;
+	a = kthread_create("busy", busy_with_lock, NULL);
+	b = kthread_create("ready", count_while_ready, NULL);
+	KTEST_EXPECT(t, a && b);
+	atomic_go = true;
+	if (a)
+		KTEST_EXPECT_EQ(t, kthread_join(a), 0);
+	spin_stop = true;
+	if (b)
+		kthread_join(b);
+	KTEST_EXPECT_EQ(t, busy_locked, 0);
+	KTEST_EXPECT(t, busy_after > 0 && busy_after != ~0ul);
+}
+
 static const struct ktest_case sched_cases[] = {
 	KTEST_CASE(sched_kthread_create_and_join),
 	KTEST_CASE(sched_round_robin_preempts),
@@ -244,6 +533,10 @@ static const struct ktest_case sched_cases[] = {
 	KTEST_CASE(sched_stack_has_guard_page),
 	KTEST_CASE(sched_context_names_thread),
 	KTEST_CASE(sched_ps_lists_threads),
+	KTEST_CASE(sched_sleep_with_lock_held_does_not_deadlock),
+	KTEST_CASE(sched_schedule_while_atomic_refused),
+	KTEST_CASE(sched_locks_held_per_thread),
+	KTEST_CASE(sched_lock_holder_not_preempted),
 };
 KTEST_SUITE(sched_suite, "sched", sched_cases);
 

@@ -34,7 +34,11 @@ static inline unsigned int smp_processor_id(void)
 bool in_interrupt(void);
 /* The IRQ line being served (innermost), or -1 in process context. */
 int current_irq(void);
-/* Number of spinlocks the current context holds. */
+/*
+ * Number of spinlocks the current context holds: the running thread's own
+ * (they go with it when it is switched out), plus, inside a handler, those
+ * of the interrupt.
+ */
 unsigned int locks_held(void);
 /*
  * in_atomic() - true inside an interrupt handler or while a lock is held:
