@@ -105,20 +105,32 @@ static void alloc_failed(struct alloc_ctx *ac)
 			  mm_free_pages_quick());
 }
 
-/* The sleeping step: wait for frees and walk again, until served. */
+/*
+ * The sleeping step: wait for frees and walk again, until served. Before
+ * each sleep, give the whole hot room back to the zones and walk again:
+ * its pages (all 2^k frames of a block whose free collided, say) serve no
+ * request above order 0, nor GFP_DMA, and count for no watermark until
+ * they merge, and a free that lands there wakes nobody who needs them.
+ */
 static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 {
 	struct page *page = NULL;
 
-	while (!page && mm_sleep_wait(ac->gfp, ac->order) == 0)
+	while (!page) {
+		if (hot_room_give_back(0, false))
+			page = path_walk(ac);
+		if (page || mm_sleep_wait(ac->gfp, ac->order))
+			break;
 		page = path_walk(ac);
+	}
 	return page;
 }
 
 /*
  * The full allocation: check the request and the context, then the owner's
- * exclusive room (GFP_EXCLUSIVE), the whole path (mm/path.c), and sleep if
- * the class may. Every call that is not the common case of the inline
+ * exclusive room (GFP_EXCLUSIVE), the whole path (mm/path.c) (once more
+ * after trimming a hot room that holds more than its high mark, where the
+ * context allows), and sleep if the class may. Every call that is not the common case of the inline
  * alloc_pages() comes here; caller is its call site.
  */
 noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
@@ -138,6 +150,8 @@ noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 		ac.from_pool = page != NULL;
 	}
 	if (!page)
+		page = path_walk(&ac);
+	if (unlikely(!page) && hot_room_trim())
 		page = path_walk(&ac);
 	if (unlikely(!page) && (gfp & __GFP_WAIT) && !atomic_ctx)
 		page = alloc_sleep_walk(&ac);

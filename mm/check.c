@@ -3,10 +3,14 @@
  *
  * Two passes. The list pass walks every free list and room list and checks
  * links, flags, alignment, zone bounds, counts, and that no block's buddy
- * is left free and unmerged. The map pass walks mem_map in frame order,
- * block by block, and checks that every frame is in exactly one place
- * (reserved, a free block, a room, an allocated block): no overlap, no lost
- * frame, and totals that match the counters.
+ * is left free and unmerged; it marks each frame a hot room holds
+ * (PG_checked), so a frame held twice is found. The map pass walks mem_map
+ * in frame order, block by block, and checks that every frame is in
+ * exactly one place (reserved, a free block, a room, an allocated block):
+ * no overlap, no lost frame, no PG_hot frame outside the hot rooms,
+ * allocated heads aligned to an order up to MAX_ORDER, exclusive pages with
+ * a real owner, and totals that match the counters. The marks are cleared
+ * before mm_check() returns.
  *
  * mm_check() holds both zone locks (DMA, then Normal: the only place two are
  * held) with interrupts off for the whole walk. Process context.
@@ -89,10 +93,27 @@ static void check_zone_lists(struct tally *t, const struct zone *z)
 	      z->wmark[0], z->wmark[1], z->wmark[2]);
 }
 
-/* Every page on the hot room's stack and spill list is a hot order-0 page. */
-static void check_hot(struct tally *t, const struct hot_room *hot)
+/*
+ * One frame the hot room holds: a hot order-0 page, held once. Mark it
+ * (PG_checked), so that a second entry for it, or a PG_hot frame the room
+ * does not hold (check_map()), is found: either would let the room hand
+ * out one page twice.
+ */
+static void check_hot_page(struct tally *t, struct page *page,
+			   const char *where)
 {
-	const struct page *page;
+	CHECK(t, !(page->flags & PG_checked), "%s: pfn %#lx is in the hot "
+	      "room twice\n", where, page_to_pfn(page));
+	CHECK(t, (page->flags & ~(PG_poisoned | PG_checked)) == PG_hot &&
+	      page->order == 0, "%s: pfn %#lx flags %#x order %u\n", where,
+	      page_to_pfn(page), page->flags & ~PG_checked, page->order);
+	page->flags |= PG_checked;
+}
+
+/* Every page on a hot room's stack and spill list is a hot order-0 page. */
+static void check_hot(struct tally *t, struct hot_room *hot)
+{
+	struct page *page;
 	unsigned int i;
 
 	CHECK(t, hot->count <= HOT_MAX, "hot: count %u\n", hot->count);
@@ -103,24 +124,42 @@ static void check_hot(struct tally *t, const struct hot_room *hot)
 			      (const void *)page);
 			continue;
 		}
-		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot &&
-		      page->order == 0, "hot: pfn %#lx flags %#x order %u\n",
-		      page_to_pfn(page), page->flags, page->order);
+		check_hot_page(t, page, "hot");
 	}
 	CHECK(t, check_list(t, &hot->spill, "hot spill") == hot->nr_spill,
 	      "hot: nr_spill %u does not match its list\n", hot->nr_spill);
-	pfn_list_for_each(page, &hot->spill)
-		CHECK(t, (page->flags & ~PG_poisoned) == PG_hot &&
-		      page->order == 0, "hot spill: pfn %#lx flags %#x\n",
-		      page_to_pfn(page), page->flags);
+	i = 0;
+	pfn_list_for_each(page, &hot->spill) {
+		if (++i > max_pfn)
+			break;		/* a loop: check_list() said so */
+		check_hot_page(t, page, "hot spill");
+	}
+}
+
+/* Clear the marks check_hot() set. */
+static void unmark_hot(struct hot_room *hot)
+{
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < hot->count && i < HOT_MAX; i++)
+		if (hot->pages[i] && page_valid(hot->pages[i]))
+			hot->pages[i]->flags &= (u16)~PG_checked;
+	i = 0;
+	pfn_list_for_each(page, &hot->spill) {
+		if (++i > max_pfn)
+			break;
+		page->flags &= (u16)~PG_checked;
+	}
 }
 
 static void check_rooms(struct tally *t)
 {
 	const struct page *page;
-	unsigned int id;
+	unsigned int id, cpu;
 
-	check_hot(t, &hot_rooms[smp_processor_id()]);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		check_hot(t, &hot_rooms[cpu]);
 	for (id = 0; id < NR_EXCL_ROOMS; id++) {
 		const struct excl_room *r = &excl_rooms[id];
 
@@ -129,12 +168,37 @@ static void check_rooms(struct tally *t)
 		CHECK(t, check_list(t, &r->list, r->name) == r->count &&
 		      r->count <= r->target, "room %s: count %u target %u\n",
 		      r->name, r->count, r->target);
+		CHECK(t, owner_valid(r->owner), "room %s: owner %#x is no IRQ "
+		      "and no thread\n", r->name, r->owner);
 		pfn_list_for_each(page, &r->list)
 			CHECK(t, page->flags == PG_pool && page->room == id &&
 			      page->owner == r->owner, "room %s: pfn %#lx "
 			      "flags %#x\n", r->name, page_to_pfn(page),
 			      page->flags);
 	}
+}
+
+/*
+ * An allocated block's head: an order up to MAX_ORDER, aligned to it, in
+ * one zone; an exclusive page is order 0 with an IRQ or thread owner.
+ * Returns the order to step over (0 if it is not believable).
+ */
+static unsigned int check_alloc(struct tally *t, pfn_t pfn,
+				const struct page *page)
+{
+	unsigned int order = page->order;
+
+	if (order > MAX_ORDER || !pfn_aligned(pfn, order) ||
+	    pfn + (1UL << order) > pfn_zone(pfn)->end_pfn) {
+		CHECK(t, false, "pfn %#lx: allocated block of order %u is "
+		      "not aligned, too big or past its zone\n", pfn, order);
+		return 0;
+	}
+	if (page->flags & PG_exclusive)
+		CHECK(t, order == 0 && owner_valid(page->owner), "pfn %#lx: "
+		      "exclusive page of order %u, owner %#x\n", pfn, order,
+		      page->owner);
+	return order;
 }
 
 /* Frames inside a block after its head carry no state of their own. */
@@ -170,13 +234,15 @@ static void check_map(struct tally *t)
 		if (page->flags & PG_reserved) {
 			t->reserved++;
 		} else if (page->flags & PG_buddy) {
-			order = page->order;
+			order = MIN(page->order, MAX_ORDER);
 			t->zone_free[pfn_zone(pfn) - zones] += 1UL << order;
 			tally_poison(t, pfn, order);
 		} else if (page->flags & PG_head) {
-			order = page->order;
+			order = check_alloc(t, pfn, page);
 			t->alloc += 1UL << order;
 		} else if (page->flags & PG_hot) {
+			CHECK(t, page->flags & PG_checked, "pfn %#lx is PG_hot "
+			      "but in no hot room\n", pfn);
 			t->hot++;
 		} else if (page->flags & PG_pool) {
 			t->pool++;
@@ -191,7 +257,7 @@ static void check_map(struct tally *t)
 
 static void check_totals(struct tally *t)
 {
-	unsigned long pool = 0;
+	unsigned long pool = 0, hot = 0, free = 0, managed = 0;
 	unsigned int i;
 
 	for (i = 0; i < MAX_NR_ZONES; i++) {
@@ -204,8 +270,16 @@ static void check_totals(struct tally *t)
 	}
 	for (i = 0; i < NR_EXCL_ROOMS; i++)
 		pool += excl_rooms[i].name ? excl_rooms[i].count : 0;
-	CHECK(t, t->hot == hot_room_pages(&hot_rooms[0]), "map has %lu hot, "
-	      "room %lu\n", t->hot, hot_room_pages(&hot_rooms[0]));
+	for (i = 0; i < NR_CPUS; i++)
+		hot += hot_room_pages(&hot_rooms[i]);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		free += t->zone_free[i];
+		managed += zones[i].present;
+	}
+	CHECK(t, t->hot == hot, "map has %lu hot, rooms %lu\n", t->hot, hot);
+	CHECK(t, t->alloc + free + t->hot + t->pool == managed, "map has "
+	      "%lu allocated + %lu free + %lu hot + %lu pool, zones manage "
+	      "%lu\n", t->alloc, free, t->hot, t->pool, managed);
 	CHECK(t, t->pool == pool, "map has %lu pool pages, rooms %lu\n",
 	      t->pool, pool);
 	CHECK(t, t->reserved == mm_reserved_pages, "map has %lu reserved, "
@@ -228,6 +302,8 @@ int mm_check(void)
 	check_rooms(&t);
 	check_map(&t);
 	check_totals(&t);
+	for (i = 0; i < NR_CPUS; i++)
+		unmark_hot(&hot_rooms[i]);
 	for (i = MAX_NR_ZONES; i-- > 0;)
 		spin_unlock(&zones[i].lock);
 	local_irq_restore(flags);

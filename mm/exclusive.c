@@ -48,21 +48,52 @@ unsigned int excl_room_count(int id)
 	return excl_rooms[id].count;
 }
 
+/* Report a bad argument of excl_room_create(); false if all are good. */
+static bool excl_create_args_bad(owner_t owner, unsigned int target,
+				 const char *name, void *caller)
+{
+	const char *fn = "excl_room_create";
+
+	if (!owner_valid(owner))
+		mm_report(MM_BUG_BAD_CALL, fn, caller, ~0UL, 0,
+			  "bad owner %#x: neither an IRQ line nor a thread",
+			  owner);
+	else if (!target || target > EXCL_TARGET_MAX)
+		mm_report(MM_BUG_BAD_CALL, fn, caller, ~0UL, 0,
+			  "bad target %u: from 1 to %u pages", target,
+			  EXCL_TARGET_MAX);
+	else if (!name)
+		mm_report(MM_BUG_BAD_CALL, fn, caller, ~0UL, 0,
+			  "no name (NULL)");
+	else
+		return false;
+	return true;
+}
+
 int excl_room_create(owner_t owner, unsigned int target, const char *name)
 {
+	void *caller = __builtin_return_address(0);
 	struct excl_room *room;
 	unsigned long flags;
+	char who[48];
 	int id;
 
-	if (owner == OWNER_NONE || !name || !target ||
-	    target > EXCL_TARGET_MAX)
+	if (excl_create_args_bad(owner, target, name, caller))
 		return -EINVAL;
-	if (excl_room_find(owner) >= 0)
+	id = excl_room_find(owner);
+	if (id >= 0) {
+		mm_report(MM_BUG_BAD_CALL, "excl_room_create", caller, ~0UL, 0,
+			  "%s already has exclusive room %d",
+			  owner_name(owner, who, sizeof(who)), id);
 		return -EEXIST;
+	}
 	for (id = 0; id < NR_EXCL_ROOMS && excl_rooms[id].name; id++)
 		;
-	if (id == NR_EXCL_ROOMS)
+	if (id == NR_EXCL_ROOMS) {
+		mm_report(MM_BUG_BAD_CALL, "excl_room_create", caller, ~0UL, 0,
+			  "all %d exclusive rooms are in use", NR_EXCL_ROOMS);
 		return -EBUSY;
+	}
 	room = &excl_rooms[id];
 	local_irq_save(flags);
 	*room = (struct excl_room){ .name = name, .owner = owner,
@@ -123,15 +154,21 @@ int excl_room_refill(int id)
 
 int excl_room_destroy(int id)
 {
+	void *caller = __builtin_return_address(0);
 	struct excl_room *room;
 	struct page *page;
 	unsigned long flags;
 	int freed = 0;
 
-	room = excl_room_get(id, "excl_room_destroy",
-			     __builtin_return_address(0));
+	room = excl_room_get(id, "excl_room_destroy", caller);
 	if (!room)
 		return -EINVAL;
+	if (mm_cannot_wait()) {
+		mm_report(MM_BUG_BAD_CALL, "excl_room_destroy", caller, ~0UL, 0,
+			  "destroy needs process context (it waits on the zone "
+			  "locks)");
+		return -EPERM;
+	}
 	for (;;) {
 		local_irq_save(flags);
 		page = pfn_list_pop(&room->list);
@@ -141,12 +178,15 @@ int excl_room_destroy(int id)
 			room->name = NULL;	/* empty: free the slot */
 		local_irq_restore(flags);
 		if (!page)
-			return freed;
+			break;
 		page->flags = 0;
 		page->owner = OWNER_NONE;
 		zone_room_put(page, 0, false);
 		freed++;
 	}
+	if (freed && mm_sleepers)
+		mm_wake_waiters();
+	return freed;
 }
 
 /* Pop a zeroed page from owner's room, or NULL. Any context. */
@@ -181,11 +221,18 @@ int excl_page_handoff(struct page *page, owner_t new_owner)
 	char who[48];
 
 	if (!page_valid(page) || !(page->flags & PG_head) ||
-	    !(page->flags & PG_exclusive) || new_owner == OWNER_NONE) {
+	    !(page->flags & PG_exclusive)) {
 		mm_report(MM_BUG_BAD_CALL, fn, caller,
 			  page_valid(page) ? page_to_pfn(page) : ~0UL, 0,
 			  "hand-off of a page that is not an allocated "
-			  "exclusive page, or to no owner");
+			  "exclusive page");
+		return -EINVAL;
+	}
+	if (!owner_valid(new_owner)) {
+		/* Nobody could ever free the page: refuse. */
+		mm_report(MM_BUG_BAD_CALL, fn, caller, page_to_pfn(page), 0,
+			  "hand-off to owner %#x: neither an IRQ line nor a "
+			  "thread", new_owner);
 		return -EINVAL;
 	}
 	if (page->owner != current_owner()) {

@@ -15,6 +15,12 @@
  * else to its zone. A caller that cannot wait only trylocks the zone; if the
  * lock is busy, the block's frames are pushed on the hot room instead (at
  * most 2^MAX_ORDER pushes), so a free never waits and never loses a page.
+ *
+ * The check runs with interrupts on, so an interrupt may free the same
+ * block between the check and the free's work. The room that takes the
+ * block therefore tests its head's flags again where it claims it (the hot
+ * room with interrupts off, a zone under its lock) and refuses it if they
+ * changed: of two racing frees, the second is reported, not done twice.
  */
 #include "internal.h"
 
@@ -65,10 +71,19 @@ static noinline void free_bad(struct page *page, unsigned int order,
 		mm_report(MM_BUG_WRONG_ORDER, fn, caller, pfn, order,
 			  "wrong order: the block was allocated as order %u",
 			  page->order);
-	else if (page->flags & PG_head)
+	else if (page->flags & PG_exclusive)
+		/* An allocated exclusive page of the right order: free_ok()
+		 * refused it, so the caller is not its owner. */
 		mm_report(MM_BUG_FOREIGN_FREE, fn, caller, pfn, order,
 			  "foreign free of an exclusive page owned by %s",
 			  owner_name(page->owner, who, sizeof(who)));
+	else if (page->flags & PG_head)
+		/* A plain allocated block of the right order: it passed the
+		 * check, but changed state before this free could claim it
+		 * (an interrupt freed it, maybe allocated it again). */
+		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
+			  "double free: another context freed the block while "
+			  "this free was under way");
 	else if ((page->flags & (PG_hot | PG_pool)) || in_free_block(page))
 		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
 			  "double free: the page is already free, in %s",
@@ -90,55 +105,106 @@ static bool free_ok(struct page *page, unsigned int order)
 	       page->owner == current_owner();
 }
 
-/* The zone lock was busy: keep every frame in the hot room instead. */
-static void free_collided(struct page *page, unsigned int order)
+/*
+ * The zone lock was busy: keep every frame in the hot room instead. The
+ * head's push claims the block: -EINVAL, nothing pushed, if its flags are
+ * no longer seen.
+ */
+static int free_collided(struct page *page, unsigned int order, u16 seen)
 {
 	unsigned int i;
 
-	for (i = 0; i < (1u << order); i++) {
-		page[i].flags &= PG_poisoned;
-		hot_room_put(&page[i], true);
-	}
+	if (hot_room_put(page, true, seen) < 0)
+		return -EINVAL;
+	for (i = 1; i < (1u << order); i++)
+		hot_room_put(&page[i], true, page[i].flags);
+	return 0;
 }
 
-/* A checked free block, flags 0 or PG_poisoned: to the zone room. */
-static void free_to_zone(struct page *page, unsigned int order)
+/*
+ * A checked block, whose head's flags the check saw as seen: to the zone
+ * room, or the hot room on a collision. -EINVAL, nothing done, if the
+ * flags changed meanwhile (the block was freed by someone else).
+ */
+static int free_to_zone(struct page *page, unsigned int order, u16 seen)
 {
-	if (zone_room_put(page, order, mm_cannot_wait()) < 0)
-		free_collided(page, order);
+	int ret = zone_room_free(page, order, mm_cannot_wait(), seen);
+
+	if (ret == -EBUSY)
+		ret = free_collided(page, order, seen);
+	return ret;
 }
 
 /*
  * The full free: check the call (a refused one is reported and changes
  * nothing), poison an exclusive page, then the hot room or the zone, and
- * wake sleepers. Every call that is not the common case of the inline
- * free_pages() comes here; caller is its call site.
+ * wake sleepers. The check runs with interrupts on; the room that takes
+ * the block tests its flags again where it claims it (interrupts off, or
+ * the zone lock), so of two racing frees the second is reported. Every call
+ * that is not the common case of the inline free_pages() comes here;
+ * caller is its call site.
  */
 noinline void __free_pages_caller(struct page *page, unsigned int order,
 				  void *caller)
 {
+	int ret = -EBUSY;
+	u16 seen;
+
 	if (unlikely(!free_ok(page, order))) {
 		free_bad(page, order, caller);
 		return;
 	}
-	if (page->flags & PG_exclusive)
+	if (page->flags & PG_exclusive) {
 		page_poison(page);
-	page->flags &= PG_poisoned;
-	if (order != 0 || !hot_room_put(page, false))
-		free_to_zone(page, order);
+		page->owner = OWNER_NONE;
+	}
+	seen = page->flags;
+	if (order == 0)
+		ret = hot_room_put(page, false, seen);
+	if (ret == -EBUSY)
+		ret = free_to_zone(page, order, seen);
+	if (unlikely(ret)) {
+		free_bad(page, order, caller);
+		return;
+	}
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 }
 
 /*
  * The inline free_pages() checked this order-0 page (flags exactly
- * PG_head) but found the hot room full: give it to its zone, and wake
- * sleepers. Any context.
+ * PG_head) but the hot room did not take it: it is full, or the page
+ * changed state since the check. Give it to its zone, which tests the
+ * flags again under the lock (a change is reported), and wake sleepers.
+ * Any context. The return address lies in the function free_pages() was
+ * inlined into: the caller reports name.
  */
 noinline void __free_page_hot_full(struct page *page)
 {
-	page->flags = 0;
-	free_to_zone(page, 0);
+	if (unlikely(free_to_zone(page, 0, PG_head))) {
+		free_bad(page, 0, __builtin_return_address(0));
+		return;
+	}
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
+}
+
+/*
+ * free_pages_addr() found an address that no allocation handed out: not
+ * page aligned, or outside mem_map. Report it with the address as passed.
+ */
+noinline void __free_pages_addr_bad(const void *addr, unsigned int order,
+				    void *caller)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (page_valid(page))
+		mm_report(MM_BUG_NOT_ALLOCATED, "free_pages_addr", caller,
+			  page_to_pfn(page), order, "address %p is not page "
+			  "aligned: get_free_pages() never handed it out",
+			  addr);
+	else
+		mm_report(MM_BUG_NOT_ALLOCATED, "free_pages_addr", caller,
+			  ~0UL, order, "address %p is in no frame of mem_map",
+			  addr);
 }

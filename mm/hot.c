@@ -9,10 +9,14 @@
  * The stack is an array of page pointers with a count: a pop is a load and
  * a decrement, with no list links to fix. The room's struct and its fast
  * pop and push are in include/mm/hot.h, public so that alloc_pages() and
- * free_pages() can run them inline in their callers. A free keeps at most
- * high pages in it. When an interrupt-time free collides with a busy zone
- * lock, its frames are pushed anyway (force), so nothing is lost; if the
- * array is full they go on the spill list, a pfn-linked list with no limit.
+ * free_pages() can run them inline in their callers. A plain free keeps at
+ * most high pages in it. When an interrupt-time free collides with a busy
+ * zone lock, its frames are pushed anyway (force), so nothing is lost; if
+ * the array is full they go on the spill list, a pfn-linked list with no
+ * limit. Hot pages never merge, so process context gives that excess back
+ * to the zones: a GFP_KERNEL allocation drains the whole room before it
+ * sleeps, and a failed allocation that may wait trims it to high
+ * (mm/alloc.c).
  *
  * Invariants: every page in pages[0..count) and on spill has PG_hot (and
  * maybe PG_poisoned) and nothing else, and order 0; nr_spill is the length
@@ -78,18 +82,23 @@ struct page *hot_room_take(void)
 
 /*
  * Push a free order-0 page if the room is below its high mark, or always if
- * force. Its flags become PG_hot (PG_poisoned kept) and its order 0; if it
- * is not taken (false) it is left alone.
+ * force. seen is the page's flags as the caller last saw them: they are
+ * tested again here, with interrupts off, where the push claims the page.
+ * Its flags become PG_hot (PG_poisoned kept) and its order 0. Returns 0, or
+ * -EBUSY (the room is full) or -EINVAL (the flags are no longer seen), the
+ * page left alone.
  */
-bool hot_room_put(struct page *page, bool force)
+int hot_room_put(struct page *page, bool force, u16 seen)
 {
 	struct hot_room *hot = &hot_rooms[smp_processor_id()];
 	unsigned long flags;
-	bool taken = true;
+	int ret = 0;
 
 	local_irq_save(flags);
-	if (hot->count >= hot->high && !force) {
-		taken = false;
+	if (unlikely(page->flags != seen)) {
+		ret = -EINVAL;
+	} else if (hot->count >= hot->high && !force) {
+		ret = -EBUSY;
 	} else {
 		page->flags = (u16)((page->flags & PG_poisoned) | PG_hot);
 		page->order = 0;
@@ -101,25 +110,87 @@ bool hot_room_put(struct page *page, bool force)
 		}
 	}
 	local_irq_restore(flags);
-	return taken;
+	return ret;
 }
 
 /*
- * Give every hot page back to its zone. Process context: it waits on the
- * zone locks.
+ * Interrupts are off. Pop a page to give back while the room holds more
+ * than keep: spilled pages first, then the top of the stack.
  */
-void mm_drain_hot(void)
+static struct page *__hot_pop_excess(struct hot_room *hot, unsigned int keep)
+{
+	struct page *page;
+
+	if (hot_room_pages(hot) <= keep)
+		return NULL;
+	page = pfn_list_pop(&hot->spill);
+	if (page)
+		hot->nr_spill--;
+	else
+		page = hot->pages[--hot->count];
+	page->flags &= (u16)~PG_hot;
+	return page;
+}
+
+/*
+ * Give hot pages back to their zones, where they merge, until the room
+ * holds at most keep; wake sleeping allocations if any page went back.
+ * cannot_wait: only trylock, and stop at a busy lock (that page goes back
+ * on the room). Process context (the zone work runs with interrupts on).
+ * Returns the number of pages given back.
+ */
+unsigned int hot_room_give_back(unsigned int keep, bool cannot_wait)
 {
 	struct hot_room *hot = &hot_rooms[smp_processor_id()];
 	struct page *page;
 	unsigned long flags;
+	unsigned int n = 0;
 
 	for (;;) {
 		local_irq_save(flags);
-		page = __hot_pop(hot);
+		page = __hot_pop_excess(hot, keep);
 		local_irq_restore(flags);
 		if (!page)
 			break;
-		zone_room_put(page, 0, false);
+		if (zone_room_put(page, 0, cannot_wait) < 0) {
+			hot_room_put(page, true, page->flags);
+			break;
+		}
+		n++;
 	}
+	if (n && mm_sleepers)
+		mm_wake_waiters();
+	return n;
+}
+
+/*
+ * Colliding frees push past high (up to HOT_MAX, then on the spill list),
+ * and pages in the hot room never merge. A failed allocation that may wait
+ * calls this: in process context, give back what the room holds above high
+ * (trylocking the zones, so it never spins). Returns the pages given back.
+ */
+unsigned int hot_room_trim(void)
+{
+	struct hot_room *hot = &hot_rooms[smp_processor_id()];
+
+	if (hot_room_pages(hot) <= hot->high || mm_cannot_wait())
+		return 0;
+	return hot_room_give_back(hot->high, true);
+}
+
+/*
+ * Give every hot page back to its zone and wake sleepers. Process context:
+ * it waits on the zone locks, so elsewhere (an interrupt that may have
+ * interrupted a lock holder) it is refused with a report and -EPERM.
+ */
+int mm_drain_hot(void)
+{
+	if (mm_cannot_wait()) {
+		mm_report(MM_BUG_BAD_CALL, "mm_drain_hot",
+			  __builtin_return_address(0), ~0UL, 0,
+			  "drain needs process context (it waits on the zone "
+			  "locks)");
+		return -EPERM;
+	}
+	return (int)hot_room_give_back(0, false);
 }

@@ -66,6 +66,18 @@ static inline bool mm_cannot_wait(void)
 	return in_atomic() || irqs_disabled();
 }
 
+/* Can an exclusive page or room belong to o (an IRQ line or a thread)? */
+static inline bool owner_valid(owner_t o)
+{
+	return OWNER_IS_IRQ(o) || OWNER_IS_THREAD(o);
+}
+
+/*
+ * mm_check()'s mark: set on the frames it finds in a hot room and cleared
+ * before it returns, all with both zone locks held and interrupts off.
+ */
+#define PG_checked	0x8000u
+
 /* ---- frame lists linked by pfn (struct page next/prev) ---- */
 
 static inline void pfn_list_init(struct pfn_list *l)
@@ -150,8 +162,10 @@ struct excl_room {
 extern struct excl_room excl_rooms[NR_EXCL_ROOMS];
 
 struct page *hot_room_take(void);
-bool hot_room_put(struct page *page, bool force);
+int hot_room_put(struct page *page, bool force, u16 seen);
 void hot_room_init(unsigned int high);
+unsigned int hot_room_give_back(unsigned int keep, bool cannot_wait);
+unsigned int hot_room_trim(void);
 
 /* Pages in the hot room, spilled ones included. */
 static inline unsigned long hot_room_pages(const struct hot_room *hot)
@@ -164,6 +178,8 @@ struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark);
 struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac);
 int zone_room_put(struct page *page, unsigned int order, bool cannot_wait);
+int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
+		   u16 seen);
 
 struct page *excl_room_take(owner_t owner);
 void excl_rooms_init(void);

@@ -69,7 +69,10 @@ static bool parse_num(const char **s, unsigned long *out)
 static int parse_one(const char *name, const char *v, unsigned long lo,
 		     unsigned long hi, unsigned long *out)
 {
-	if (!v || !parse_num(&v, out) || *v || *out < lo || *out > hi) {
+	const char *p = v;
+
+	/* p moves past the number; the message quotes v as given. */
+	if (!p || !parse_num(&p, out) || *p || *out < lo || *out > hi) {
 		pr_err("mm: %s=%s: expected a number from %lu to %lu\n",
 		       name, v ? v : "", lo, hi);
 		return -EINVAL;

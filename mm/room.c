@@ -93,17 +93,36 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 }
 
 /*
- * Give a free block (head flags 0 or PG_poisoned) back to its zone.
- * Returns -EBUSY, having done nothing, if the caller cannot wait and the
- * zone lock is busy (a collision).
+ * Give a block being freed back to its zone. seen is its head's flags as
+ * the caller's check saw them, with interrupts on: they are tested again
+ * under the lock, where the block is claimed (flags cleared but
+ * PG_poisoned), so a block an interrupt freed meanwhile is not listed
+ * twice. Returns -EBUSY, having done nothing, if the caller cannot wait and
+ * the zone lock is busy (a collision); -EINVAL, having done nothing, if
+ * the flags are no longer seen.
  */
-int zone_room_put(struct page *page, unsigned int order, bool cannot_wait)
+int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
+		   u16 seen)
 {
 	struct zone *z = page_zone(page);
 
 	if (!zone_lock_or_collide(z, &z->room, cannot_wait))
 		return -EBUSY;
+	if (unlikely(page->flags != seen)) {
+		spin_unlock(&z->lock);
+		return -EINVAL;
+	}
+	page->flags = seen & PG_poisoned;
 	__buddy_free(z, page, order);
 	spin_unlock(&z->lock);
 	return 0;
+}
+
+/*
+ * Give a free block that no room holds (head flags 0 or PG_poisoned) back
+ * to its zone. -EBUSY, having done nothing, on a collision.
+ */
+int zone_room_put(struct page *page, unsigned int order, bool cannot_wait)
+{
+	return zone_room_free(page, order, cannot_wait, page->flags);
 }

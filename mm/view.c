@@ -25,32 +25,43 @@ unsigned long mm_free_pages_quick(void)
 	       hot_room_pages(&hot_rooms[smp_processor_id()]);
 }
 
-unsigned long mm_free_pages(void)
+/* The free and pooled counts at one moment. */
+struct mm_counts {
+	unsigned long free;	/* zones and hot room */
+	unsigned long hot;	/* hot room */
+	unsigned long pool;	/* exclusive rooms */
+};
+
+/*
+ * Read every count at one moment: interrupts off (no handler allocates or
+ * frees meanwhile) and both zone locks held. Process context.
+ */
+static void mm_counts_snapshot(struct mm_counts *c)
 {
-	unsigned long n = 0, flags;
+	unsigned long flags;
 	unsigned int i;
 
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		spin_lock(&zones[i].lock);
-		n += zones[i].nr_free;
-		spin_unlock(&zones[i].lock);
-	}
 	local_irq_save(flags);
-	n += hot_room_pages(&hot_rooms[smp_processor_id()]);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		spin_lock(&zones[i].lock);
+	c->hot = hot_room_pages(&hot_rooms[smp_processor_id()]);
+	c->free = c->hot;
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		c->free += zones[i].nr_free;
+	c->pool = 0;
+	for (i = 0; i < NR_EXCL_ROOMS; i++)
+		c->pool += excl_rooms[i].name ? excl_rooms[i].count : 0;
+	for (i = MAX_NR_ZONES; i-- > 0;)
+		spin_unlock(&zones[i].lock);
 	local_irq_restore(flags);
-	return n;
 }
 
-static unsigned long excl_pool_pages(void)
+unsigned long mm_free_pages(void)
 {
-	unsigned long n = 0, flags;
-	unsigned int id;
+	struct mm_counts c;
 
-	local_irq_save(flags);
-	for (id = 0; id < NR_EXCL_ROOMS; id++)
-		n += excl_rooms[id].name ? excl_rooms[id].count : 0;
-	local_irq_restore(flags);
-	return n;
+	mm_counts_snapshot(&c);
+	return c.free;
 }
 
 static void show_kb(struct seq *s, const char *name, unsigned long pages)
@@ -61,15 +72,23 @@ static void show_kb(struct seq *s, const char *name, unsigned long pages)
 	seq_printf(s, "%-16s%8lu kB\n", label, KB(pages));
 }
 
+/*
+ * The counts come from one snapshot, so MemUsed = MemTotal - MemFree -
+ * ExclusiveRooms holds; it is clamped at 0 all the same, so that a count
+ * gone wrong shows as 0, not as an unsigned wrap.
+ */
 void mm_show_meminfo(struct seq *s)
 {
-	unsigned long total = mm_total_pages(), free = mm_free_pages();
+	unsigned long total = mm_total_pages();
+	struct mm_counts c;
 
+	mm_counts_snapshot(&c);
 	show_kb(s, "MemTotal", total);
-	show_kb(s, "MemFree", free);
-	show_kb(s, "MemUsed", total - free - excl_pool_pages());
-	show_kb(s, "HotRoom", hot_room_pages(&hot_rooms[smp_processor_id()]));
-	show_kb(s, "ExclusiveRooms", excl_pool_pages());
+	show_kb(s, "MemFree", c.free);
+	show_kb(s, "MemUsed", total > c.free + c.pool ?
+		total - c.free - c.pool : 0);
+	show_kb(s, "HotRoom", c.hot);
+	show_kb(s, "ExclusiveRooms", c.pool);
 	show_kb(s, "DmaTotal", zones[ZONE_DMA].present);
 	show_kb(s, "DmaFree", zones[ZONE_DMA].nr_free);
 	show_kb(s, "NormalTotal", zones[ZONE_NORMAL].present);

@@ -25,19 +25,27 @@
 #define EXCL_TARGET_MAX	1024
 
 /*
- * Create the room of owner with a target size (1..EXCL_TARGET_MAX pages).
- * name is kept (not copied). Returns the room id (>= 0), -EEXIST if owner has
- * one, -EBUSY if every slot is used, -EINVAL for a bad target.
- * The room starts empty: call excl_room_refill().
+ * Create the room of owner (an IRQ line or a thread) with a target size
+ * (1..EXCL_TARGET_MAX pages). name is kept (not copied). Returns the room
+ * id (>= 0), or, refused with a report saying why: -EINVAL for a bad owner,
+ * target or name, -EEXIST if owner has a room, -EBUSY if every slot is
+ * used. The room starts empty: call excl_room_refill().
  */
 int excl_room_create(owner_t owner, unsigned int target, const char *name);
 /*
  * Top the room up to its target with zeroed pages. Process context only
- * (GFP_KERNEL). Returns the number of pages added, or a negative errno
- * (-EINVAL bad id, -EPERM from atomic context, -ENOMEM when short).
+ * (GFP_KERNEL): once the scheduler's sleep hooks are installed, a short
+ * refill sleeps until pages are freed. Returns the number of pages added,
+ * or a negative errno: -EINVAL bad id, -EPERM from atomic context (both
+ * reported), -ENOMEM when not one page could be had without sleeping
+ * (before the hooks exist, or when the hook gives up).
  */
 int excl_room_refill(int id);
-/* Give the room's pages back to the zones and free its slot. Process ctx. */
+/*
+ * Give the room's pages back to the zones, wake sleeping allocations, and
+ * free its slot. Returns the number of pages given back. Process context:
+ * elsewhere it is refused with a report and -EPERM; -EINVAL for a bad id.
+ */
 int excl_room_destroy(int id);
 /* The room id of owner, or -ENOENT. */
 int excl_room_find(owner_t owner);
@@ -45,9 +53,11 @@ int excl_room_find(owner_t owner);
 unsigned int excl_room_count(int id);
 
 /*
- * Move an exclusive page to a new owner. Only the current owner may call it;
- * otherwise (or for a page that is not an allocated exclusive page) it is
- * refused with a report, returns -EPERM or -EINVAL and the page is unchanged.
+ * Move an exclusive page to a new owner, an IRQ line or a thread. Only the
+ * current owner may call it; otherwise (-EPERM), or for a page that is not
+ * an allocated exclusive page or a new owner that is neither an IRQ line
+ * nor a thread (-EINVAL), it is refused with a report and the page is
+ * unchanged.
  */
 int excl_page_handoff(struct page *page, owner_t new_owner);
 

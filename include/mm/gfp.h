@@ -100,8 +100,14 @@ typedef unsigned int gfp_t;
 struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 				  void *caller);
 void __free_pages_caller(struct page *page, unsigned int order, void *caller);
-/* A checked order-0 page the full hot room could not take: to its zone. */
+/*
+ * A checked order-0 page the hot room did not take (full, or the page
+ * changed state since the check): to its zone, or reported.
+ */
 void __free_page_hot_full(struct page *page);
+/* free_pages_addr() of an address that is no page of mem_map: report. */
+void __free_pages_addr_bad(const void *addr, unsigned int order,
+			   void *caller);
 
 #include <mm/hot.h>	/* the hot room, for the inline common case */
 
@@ -168,7 +174,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
  * check: a double free (PG_hot, PG_buddy, ...), a tail, a reserved frame,
  * an exclusive page or a wrong order fails it, and __free_pages_caller()
  * checks in full and reports. A checked page that finds the hot room full
- * goes to its zone through __free_page_hot_full().
+ * goes to its zone through __free_page_hot_full(); so does one whose state
+ * changed between the test and the push (an interrupt freed it meanwhile),
+ * which is tested again there and reported.
  */
 static inline __attribute__((always_inline))
 void free_pages(struct page *page, unsigned int order)
@@ -205,12 +213,23 @@ void *get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? page_address(page) : NULL;
 }
 
-/* NULL is ignored, as free(NULL) is. */
+/*
+ * NULL is ignored, as free(NULL) is. An address that is not page aligned,
+ * or not in a frame of mem_map, was never handed out: reported (with the
+ * address) and refused.
+ */
 static inline __attribute__((always_inline))
 void free_pages_addr(void *addr, unsigned int order)
 {
-	if (addr)
-		free_pages(virt_to_page(addr), order);
+	struct page *page;
+
+	if (!addr)
+		return;
+	page = virt_to_page(addr);
+	if (unlikely(((uintptr_t)addr & (PAGE_SIZE - 1)) || !page_valid(page)))
+		__free_pages_addr_bad(addr, order, MM_CALL_SITE);
+	else
+		free_pages(page, order);
 }
 
 static inline __attribute__((always_inline))
@@ -225,7 +244,12 @@ void free_page_addr(void *addr)
 	free_pages_addr(addr, 0);
 }
 
-/* Give every page in this CPU's hot room back to the zones (process ctx). */
-void mm_drain_hot(void);
+/*
+ * Give every page in this CPU's hot room back to the zones, and wake
+ * sleeping allocations if any. Process context: it waits on the zone locks.
+ * Returns the number of pages given back, or -EPERM (reported) where it
+ * may not wait (an interrupt, interrupts off, a lock held).
+ */
+int mm_drain_hot(void);
 
 #endif

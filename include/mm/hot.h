@@ -18,6 +18,12 @@
  * Rule: the room is touched only with interrupts off on its own CPU, for a
  * handful of instructions; it has no lock. Every page in pages[0..count)
  * and on spill has flags PG_hot (maybe with PG_poisoned) and order 0.
+ *
+ * A free keeps at most high pages here; a free that collides on a busy zone
+ * lock pushes its frames anyway (count up to HOT_MAX, the rest on spill),
+ * so the room can hold more. Process context gives the excess back to the
+ * zones (mm/hot.c): a GFP_KERNEL allocation drains the room before it
+ * sleeps, and a failed allocation that may wait trims it to high.
  */
 #ifndef LABYRINTH_MM_HOT_H
 #define LABYRINTH_MM_HOT_H
@@ -38,7 +44,7 @@ struct room_stats {
 
 struct hot_room {
 	unsigned int count;	/* pages in pages[]; top: pages[count - 1] */
-	unsigned int high;	/* a free keeps at most this many here */
+	unsigned int high;	/* a plain free keeps at most this many here */
 	struct page *pages[HOT_MAX];	/* order-0 pages, used as a stack */
 	struct pfn_list spill;	/* forced pushes that found pages[] full */
 	unsigned int nr_spill;	/* pages on spill */
@@ -90,7 +96,10 @@ struct page *hot_room_alloc(void)
 
 /*
  * The common free: push a checked order-0 page (flags exactly PG_head)
- * while the room is below its high mark. False: the room is full and the
+ * while the room is below its high mark. The caller tested the flags with
+ * interrupts on; an interrupt may have freed the same page since, so they
+ * are tested again here, with interrupts off, where the push claims the
+ * page. False: the room is full or the page is no longer PG_head, and the
  * page is left as it was. Any context.
  */
 static inline __attribute__((always_inline))
@@ -101,7 +110,7 @@ bool hot_room_free(struct page *page)
 	bool taken = false;
 
 	local_irq_save(flags);
-	if (likely(hot->count < hot->high)) {
+	if (likely(hot->count < hot->high) && likely(page->flags == PG_head)) {
 		page->flags = PG_hot;
 		hot->pages[hot->count++] = page;
 		taken = true;

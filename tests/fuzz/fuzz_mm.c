@@ -3,7 +3,9 @@
  * each one operation of the random-operation machine (tests/host/ops.c):
  * allocations of every order, flag set, context and owner, frees, hand-offs,
  * refills, collisions and refused bad calls. mm_check() runs every 64
- * operations; at the end every page must come back. Any broken expectation
+ * operations; each refused call must make exactly one report of its kind;
+ * at the end every page must come back (without mm_drain_hot()) and no
+ * report may show the allocator itself went wrong. Any broken expectation
  * aborts, which libFuzzer reports as a crash with the input saved.
  */
 #include "ops.h"

@@ -117,12 +117,33 @@ unsigned long zone_free_total(void)
 	return zones[ZONE_DMA].nr_free + zones[ZONE_NORMAL].nr_free;
 }
 
-void ht_drain_all(void)
+void ht_destroy_rooms(void)
 {
 	int id;
 
 	for (id = 0; id < NR_EXCL_ROOMS; id++)
 		if (excl_rooms[id].name)
 			excl_room_destroy(id);
-	mm_drain_hot();
+}
+
+/*
+ * Take every order-MAX_ORDER block GFP_KERNEL can get (the allocator gives
+ * its hot room back before it would sleep), chained through their first
+ * word, then free them all: every page must now be in the zones. Pages
+ * stranded in a room, or left unmerged, show as a shortfall.
+ */
+bool ht_pages_come_back(void)
+{
+	void *chain = NULL, *p;
+
+	while ((p = get_free_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER))) {
+		*(void **)p = chain;
+		chain = p;
+	}
+	while (chain) {
+		p = chain;
+		chain = *(void **)p;
+		free_pages_addr(p, MAX_ORDER);
+	}
+	return zone_free_total() == mm_total_pages();
 }

@@ -41,6 +41,7 @@ void host_ctx_reset(void)
 	host_irq = -1;
 	host_tid = 1;
 	host_irqs_off = false;
+	host_irq_hook = NULL;
 	host_extra_locks = 0;
 	context_atomic_depth = host_locks;
 }
@@ -51,6 +52,17 @@ void host_irq_enter(int line)
 		context_atomic_depth++;
 	host_irq = line;
 	host_irqs_off = true;
+}
+
+void (*host_irq_hook)(void);
+
+/* Run the armed test interrupt once (asm/irqflags.h). */
+void host_irq_fire(void)
+{
+	void (*fn)(void) = host_irq_hook;
+
+	host_irq_hook = NULL;
+	fn();
 }
 
 void host_irq_exit(void)

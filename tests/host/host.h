@@ -93,7 +93,12 @@ void snap_free(struct mm_snapshot *s);
 
 /* Free frames the zones hold (both zones). */
 unsigned long zone_free_total(void);
-/* Give back everything: drain the hot room, destroy exclusive rooms. */
-void ht_drain_all(void);
+/* Destroy every exclusive room (their pages go back to the zones). */
+void ht_destroy_rooms(void);
+/*
+ * Every page comes back to the zones through the allocator's own paths (no
+ * mm_drain_hot()): call it with nothing allocated and no exclusive room.
+ */
+bool ht_pages_come_back(void);
 
 #endif

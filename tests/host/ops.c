@@ -144,9 +144,24 @@ static bool op_handoff(struct ops_state *st, u32 w)
 	return true;
 }
 
-/* A refused call: wrong order, or a foreign free. Nothing may change. */
+static unsigned long reports_total(void)
+{
+	unsigned long n = 0;
+	unsigned int kind;
+
+	for (kind = 0; kind < NR_MM_BUGS; kind++)
+		n += mm_report_count(kind);
+	return n;
+}
+
+/*
+ * A refused call: wrong order, or a foreign free. Nothing may change, and
+ * exactly one report is made, of the right kind.
+ */
 static bool op_bad(struct ops_state *st, u32 w)
 {
+	unsigned long total = reports_total(), n;
+	enum mm_bug kind = MM_BUG_WRONG_ORDER;
 	struct ops_block *b;
 	owner_t other;
 
@@ -154,7 +169,10 @@ static bool op_bad(struct ops_state *st, u32 w)
 		return true;
 	b = &st->live[(w >> 4) % st->nr_live];
 	other = owners[((w >> 24) & 3)];
-	if (b->exclusive && other != b->owner) {
+	if (b->exclusive && other != b->owner)
+		kind = MM_BUG_FOREIGN_FREE;
+	n = mm_report_count(kind);
+	if (kind == MM_BUG_FOREIGN_FREE) {
 		ctx_enter(other);
 		free_pages(b->page, 0);
 	} else {
@@ -165,6 +183,8 @@ static bool op_bad(struct ops_state *st, u32 w)
 	if (!(b->page->flags & PG_head) || b->page->order != b->order ||
 	    !tag_intact(b))
 		FAIL(st, "a refused free changed the block");
+	if (mm_report_count(kind) != n + 1 || reports_total() != total + 1)
+		FAIL(st, "a refused free was not reported once, as its kind");
 	return true;
 }
 
@@ -210,15 +230,48 @@ bool ops_step(struct ops_state *st, u32 w)
 	return true;
 }
 
+/*
+ * Reports that none of the ops calls for: each would mean the allocator
+ * itself went wrong (a double free or a poisoned page it made, a report
+ * from a call made correctly, a failed assertion). The ops make only
+ * wrong-order and foreign frees (op_bad) and GFP_KERNEL calls in an IRQ.
+ */
+static const enum mm_bug never_reported[] = {
+	MM_BUG_DOUBLE_FREE, MM_BUG_NOT_ALLOCATED, MM_BUG_RESERVED,
+	MM_BUG_FOREIGN_HANDOFF, MM_BUG_POISON, MM_BUG_BAD_FLAGS,
+	MM_BUG_BAD_ORDER, MM_BUG_BAD_CALL, MM_BUG_ASSERT,
+	MM_WARN_ALLOC_FAIL,
+};
+
+static bool reports_expected(struct ops_state *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(never_reported); i++)
+		if (mm_report_count(never_reported[i]))
+			FAIL(st, "a report no operation calls for");
+	if (mm_report_count(MM_BUG_WRONG_ORDER) +
+	    mm_report_count(MM_BUG_FOREIGN_FREE) != st->refused)
+		FAIL(st, "refused frees and their reports do not match");
+	return true;
+}
+
+/*
+ * Free everything and destroy the rooms; every page must come back to the
+ * zones through the allocator's own paths (no mm_drain_hot() here, so
+ * pages stranded in the hot room are caught).
+ */
 bool ops_end(struct ops_state *st)
 {
 	while (st->nr_live)
 		if (!op_free(st, 0))
 			return false;
-	ht_drain_all();
+	ht_destroy_rooms();
 	if (mm_check())
 		FAIL(st, "mm_check() failed at the end");
-	if (zone_free_total() != mm_total_pages())
+	if (!ht_pages_come_back())
 		FAIL(st, "not every page came back");
-	return true;
+	if (mm_check())
+		FAIL(st, "mm_check() failed after every page came back");
+	return reports_expected(st);
 }

@@ -96,6 +96,99 @@ static void check_free_null(void)
 	after(MM_BUG_NOT_ALLOCATED, "not a frame in mem_map");
 }
 
+/* An address inside a page is not the one get_free_page() handed out. */
+static void check_free_addr_misaligned(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	char *addr = (char *)page_address(p) + 100, text[80];
+
+	before();
+	free_page_addr(addr);
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(mm_report_count(MM_BUG_NOT_ALLOCATED), 1);
+	snprintf(text, sizeof(text), "address %p is not page aligned",
+		 (void *)addr);
+	EXPECT(host_log_has(text));
+	snprintf(text, sizeof(text), "pfn %#lx order 0", page_to_pfn(p));
+	EXPECT(host_log_has(text));
+	EXPECT(host_log_has("free_pages_addr()"));
+	EXPECT(host_log_has("context: thread 1, irqs on, 0 locks held"));
+	EXPECT_CHECK();
+	snap_free(&snap);
+	free_page(p);
+}
+
+/* An address past mem_map: the report gives the address passed. */
+static void check_free_addr_outside_mem_map(void)
+{
+	void *addr = __va((phys_addr_t)max_pfn << PAGE_SHIFT);
+	char text[80];
+
+	before();
+	free_pages_addr(addr, 2);
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(mm_report_count(MM_BUG_NOT_ALLOCATED), 1);
+	snprintf(text, sizeof(text), "address %p is in no frame of mem_map",
+		 addr);
+	EXPECT(host_log_has(text));
+	EXPECT(host_log_has("free_pages_addr(): pfn 0xffffffff"));
+	EXPECT(host_log_has("order 2"));
+	EXPECT_CHECK();
+	snap_free(&snap);
+}
+
+/* The test's interrupt: frees race_page (armed with host_irq_hook). */
+static struct page *race_page;
+
+static void irq_frees_race_page(void)
+{
+	host_irq_enter(1);
+	free_page(race_page);
+	host_irq_exit();
+}
+
+/*
+ * An IRQ frees the page between free_page()'s check (interrupts on) and
+ * its push on the hot room: the push tests again, and the second free is
+ * reported, not pushed twice.
+ */
+static void check_double_free_racing_irq_hot(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	race_page = p;
+	host_log_clear();
+	host_irq_hook = irq_frees_race_page;
+	free_page(p);
+	EXPECT(host_irq_hook == NULL);		/* the interrupt came */
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 1);
+	EXPECT(host_log_has("already free, in the hot room"));
+	EXPECT(host_log_has("context: thread 1"));
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	EXPECT(hot_rooms[0].pages[0] == p);
+	EXPECT_CHECK();
+}
+
+/* The same race on the way to the zone (hot room full): the zone tests
+ * the page again under its lock. */
+static void check_double_free_racing_irq_zone(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	unsigned long free = zone_free_total();
+
+	hot_rooms[0].high = 0;		/* every free goes to the zone */
+	race_page = p;
+	host_log_clear();
+	host_irq_hook = irq_frees_race_page;
+	free_page(p);
+	EXPECT(host_irq_hook == NULL);
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 1);
+	EXPECT(host_log_has("already free, in a zone free list"));
+	EXPECT_EQ(zone_free_total(), free + 1);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	EXPECT_CHECK();
+}
+
 static void check_wrong_order(void)
 {
 	struct page *blk = alloc_pages(GFP_KERNEL, 2);
@@ -245,6 +338,73 @@ static void mm_check_finds_bad_hot_count(void)
 	EXPECT_CHECK();
 }
 
+/*
+ * ...a hot room that would hand out one page twice: x held twice, and y
+ * marked hot but held nowhere (the counts agree).
+ */
+static void mm_check_finds_hot_duplicate_and_stray(void)
+{
+	struct page *x = alloc_page(GFP_KERNEL), *y = alloc_page(GFP_KERNEL);
+
+	free_page(x);
+	y->flags = PG_hot;
+	hot_rooms[0].pages[hot_rooms[0].count++] = x;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("is in the hot room twice"));
+	EXPECT(host_log_has("is PG_hot but in no hot room"));
+	EXPECT(!(x->flags & PG_checked));	/* the marks are cleared */
+	hot_rooms[0].count--;
+	y->flags = PG_head;
+	free_page(y);
+	EXPECT_CHECK();
+}
+
+/* ...an allocated head of an order not aligned to its frame. */
+static void mm_check_finds_misaligned_alloc(void)
+{
+	struct page *b = alloc_pages(GFP_KERNEL, 2);
+
+	/* as four frames: heads of order 0, 1 (at an odd pfn), 0 */
+	b[0].order = 0;
+	b[1].flags = PG_head;
+	b[1].order = 1;
+	b[3].flags = PG_head;
+	b[3].order = 0;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("not aligned, too big or past its zone"));
+	b[1].flags = b[3].flags = 0;
+	b[1].order = b[3].order = 0;
+	b[0].order = 2;
+	free_pages(b, 2);
+	EXPECT_CHECK();
+}
+
+/* ...an allocated head of an order above MAX_ORDER. */
+static void mm_check_finds_alloc_order_too_big(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	p->order = 40;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("not aligned, too big or past its zone"));
+	p->order = 0;
+	free_page(p);
+	EXPECT_CHECK();
+}
+
+/* ...an exclusive page whose owner is no IRQ and no thread. */
+static void mm_check_finds_bad_exclusive_owner(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL | GFP_EXCLUSIVE);
+
+	p->owner = 7;
+	EXPECT(mm_check() < 0);
+	EXPECT(host_log_has("exclusive page of order 0, owner 0x7"));
+	p->owner = current_owner();
+	free_page(p);
+	EXPECT_CHECK();
+}
+
 /* MM_ASSERT() goes through mm_report() like every other report. */
 static void mm_assert_reports(void)
 {
@@ -364,6 +524,10 @@ static const struct host_test tests[] = {
 	HT(check_free_not_in_mem_map),
 	HT(check_free_misaligned_pointer),
 	HT(check_free_null),
+	HT(check_free_addr_misaligned),
+	HT(check_free_addr_outside_mem_map),
+	HT(check_double_free_racing_irq_hot),
+	HT(check_double_free_racing_irq_zone),
 	HT(check_wrong_order),
 	HT(check_bad_flags),
 	HT(check_bad_order),
@@ -377,6 +541,10 @@ static const struct host_test tests[] = {
 	HT(mm_check_finds_overlap),
 	HT(mm_check_finds_misalignment_and_wmarks),
 	HT(mm_check_finds_bad_hot_count),
+	HT(mm_check_finds_hot_duplicate_and_stray),
+	HT(mm_check_finds_misaligned_alloc),
+	HT(mm_check_finds_alloc_order_too_big),
+	HT(mm_check_finds_bad_exclusive_owner),
 	HT(mm_assert_reports),
 };
 

@@ -117,7 +117,8 @@ static void excl_free_poisons(void)
 	EXPECT(p->flags & PG_hot);
 	EXPECT(p->flags & PG_poisoned);
 	EXPECT(all_bytes(page_address(p), PAGE_POISON, PAGE_SIZE));
-	EXPECT_EQ(page_owner(p), OWNER_NONE);
+	EXPECT_EQ(p->flags, PG_hot | PG_poisoned);
+	EXPECT_EQ(p->owner, OWNER_NONE);	/* no stale owner left */
 	EXPECT_CHECK();
 }
 
@@ -276,6 +277,106 @@ static void excl_handoff_bad_page_refused(void)
 	snap_free(&snap);
 }
 
+/* A hand-off to an owner that is no IRQ and no thread: nobody could
+ * ever free the page, so it is refused. */
+static void excl_handoff_bad_owner_refused(void)
+{
+	struct page *q = kbd_alloc();
+	struct mm_snapshot snap;
+
+	snap_take(&snap);
+	host_log_clear();
+	host_irq_enter(1);
+	EXPECT_EQ(excl_page_handoff(q, 7), -EINVAL);
+	host_irq_exit();
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(page_owner(q), KBD);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_CALL), 1);
+	EXPECT(host_log_has("hand-off to owner 0x7"));
+	EXPECT(host_log_has("excl_page_handoff()"));
+	EXPECT(host_log_has("context: IRQ1"));
+	snap_free(&snap);
+}
+
+/* Each bad argument is reported, saying which; nothing is created. */
+static void excl_create_bad_args_reported(void)
+{
+	struct mm_snapshot snap;
+
+	snap_take(&snap);
+	host_log_clear();
+	EXPECT_EQ(excl_room_create(OWNER_NONE, 4, "x"), -EINVAL);
+	EXPECT(host_log_has("bad owner 0:"));
+	EXPECT_EQ(excl_room_create(KBD, 0, "x"), -EINVAL);
+	EXPECT(host_log_has("bad target 0:"));
+	EXPECT_EQ(excl_room_create(KBD, EXCL_TARGET_MAX + 1, "x"), -EINVAL);
+	EXPECT(host_log_has("bad target 1025:"));
+	EXPECT_EQ(excl_room_create(KBD, 4, NULL), -EINVAL);
+	EXPECT(host_log_has("no name"));
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_CALL), 4);
+	EXPECT(host_log_has("excl_room_create()"));
+	EXPECT(host_log_has("caller 0x"));
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(excl_room_find(KBD), -ENOENT);
+	snap_free(&snap);
+}
+
+/* An owner that is no IRQ and no thread has no room. */
+static void excl_create_bad_owner_refused(void)
+{
+	EXPECT_EQ(excl_room_create(7, 4, "x"), -EINVAL);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_CALL), 1);
+	EXPECT(host_log_has("bad owner 0x7"));
+	EXPECT_EQ(excl_room_find(7), -ENOENT);
+}
+
+static unsigned int wakes;
+
+static void count_wake(void)
+{
+	wakes++;
+}
+
+static const struct mm_sleep_ops wake_ops = { NULL, count_wake };
+
+/* Pages a destroyed room gives back wake sleeping allocations. */
+static void excl_destroy_wakes_sleepers(void)
+{
+	int id = excl_room_create(KBD, 4, "kbd");
+
+	EXPECT_EQ(excl_room_refill(id), 4);
+	wakes = 0;
+	mm_set_sleep_ops(&wake_ops);
+	mm_sleepers = 1;	/* as if a GFP_KERNEL allocation slept */
+	EXPECT_EQ(excl_room_destroy(id), 4);
+	EXPECT_EQ(wakes, 1);
+	mm_sleepers = 0;
+	mm_set_sleep_ops(NULL);
+	EXPECT_CHECK();
+}
+
+/* Destroy waits on the zone locks: refused in an interrupt. */
+static void excl_destroy_atomic_refused(void)
+{
+	int id = excl_room_create(KBD, 4, "kbd");
+	struct mm_snapshot snap;
+
+	EXPECT_EQ(excl_room_refill(id), 4);
+	snap_take(&snap);
+	host_log_clear();
+	host_irq_enter(1);
+	EXPECT_EQ(excl_room_destroy(id), -EPERM);
+	host_irq_exit();
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(excl_room_count(id), 4);
+	EXPECT_EQ(excl_room_find(KBD), id);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_CALL), 1);
+	EXPECT(host_log_has("excl_room_destroy()"));
+	EXPECT(host_log_has("context: IRQ1, irqs off"));
+	EXPECT_CHECK();
+	snap_free(&snap);
+}
+
 static void excl_create_errors(void)
 {
 	int i;
@@ -356,7 +457,12 @@ static const struct host_test tests[] = {
 	HT(excl_handoff_moves_owner),
 	HT(excl_foreign_handoff_refused),
 	HT(excl_handoff_bad_page_refused),
+	HT(excl_handoff_bad_owner_refused),
 	HT(excl_create_errors),
+	HT(excl_create_bad_args_reported),
+	HT(excl_create_bad_owner_refused),
+	HT(excl_destroy_wakes_sleepers),
+	HT(excl_destroy_atomic_refused),
 	HT(excl_refill_atomic_refused),
 	HT(excl_refill_short),
 	HT(excl_destroy_returns_pages),

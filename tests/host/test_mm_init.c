@@ -216,6 +216,16 @@ static void param_bad_values_refused(void)
 	EXPECT(!param_wmark[ZONE_DMA].set);
 }
 
+/* The message quotes the value as given, not what the parser left. */
+static void param_error_quotes_value(void)
+{
+	host_log_clear();
+	EXPECT_EQ(mm_setup_param("min_free_kbytes", "12x"), -EINVAL);
+	EXPECT(host_log_has("min_free_kbytes=12x:"));
+	EXPECT_EQ(mm_setup_param("mm_hot_high", "5000"), -EINVAL);
+	EXPECT(host_log_has("mm_hot_high=5000:"));
+}
+
 static void param_unknown_name(void)
 {
 	EXPECT_EQ(mm_setup_param("console", "ttyS0"), -ENOENT);
@@ -247,6 +257,7 @@ static const struct host_test tests[] = {
 	HT(param_wmark_zone),
 	HT(param_wmark_too_big_falls_back),
 	HT(param_bad_values_refused),
+	HT(param_error_quotes_value),
 	HT(param_unknown_name),
 	HT(param_hot_high_override),
 };

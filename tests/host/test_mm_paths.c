@@ -30,12 +30,12 @@ static void eat_zone(struct zone *z, unsigned long leave)
 	spin_unlock(&z->lock);
 }
 
+/* Every page back to the zones, through the allocator's own paths. */
 static void give_back(void)
 {
 	while (nr_eaten)
 		free_page(eaten[--nr_eaten]);
-	mm_drain_hot();
-	EXPECT_EQ(zone_free_total(), mm_total_pages());
+	EXPECT(ht_pages_come_back());
 	EXPECT_CHECK();
 }
 
@@ -331,6 +331,93 @@ static void collision_free_in_irq_goes_hot(void)
 	EXPECT_CHECK();
 }
 
+/*
+ * After colliding frees, every page comes back through the allocator's own
+ * paths, with no mm_drain_hot(): the hot room's frames are not stranded.
+ */
+static void collision_free_pages_come_back(void)
+{
+	struct page *blk = alloc_pages(GFP_KERNEL, 3);
+	struct page *p = alloc_page(GFP_KERNEL);
+	struct zone *z = page_zone(blk);
+
+	EXPECT(page_zone(p) == z);
+	spin_lock(&z->lock);
+	host_irq_enter(1);
+	free_pages(blk, 3);
+	free_page(p);
+	host_irq_exit();
+	spin_unlock(&z->lock);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 9);
+	EXPECT(ht_pages_come_back());
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	EXPECT_CHECK();
+}
+
+/* An IRQ frees an order-10 block while process context holds its zone's
+ * lock: all 1024 frames go to the hot room. Leave the zones just short. */
+static void strand_big_block_in_hot_room(void)
+{
+	struct page *big = alloc_pages(GFP_KERNEL, MAX_ORDER);
+	struct zone *z = page_zone(big);
+
+	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_LOW) + 1);
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW) + 1);
+	spin_lock(&z->lock);
+	host_irq_enter(0);
+	free_pages(big, MAX_ORDER);
+	host_irq_exit();
+	spin_unlock(&z->lock);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 1u << MAX_ORDER);
+}
+
+/* A failed GFP_KERNEL order-1 request trims the hot room to high and is
+ * served from the merged frames, without sleeping. */
+static void hot_trim_serves_kernel_order1(void)
+{
+	struct page *p;
+
+	strand_big_block_in_hot_room();
+	p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+	EXPECT(p != NULL);
+	EXPECT_EQ(mm_would_sleep_count(), 0);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), HOT_HIGH_DEFAULT);
+	free_pages(p, 1);
+	give_back();
+}
+
+/* The same for GFP_ATOMIC in process context, the zones empty: trimmed
+ * (trylocking), served. */
+static void hot_trim_serves_atomic_order1(void)
+{
+	struct page *p;
+
+	strand_big_block_in_hot_room();
+	eat_zone(&zones[ZONE_NORMAL], 0);
+	eat_zone(&zones[ZONE_DMA], 0);
+	p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1);
+	EXPECT(p != NULL);
+	EXPECT_EQ(zones[ZONE_NORMAL].reserve.served +
+		  zones[ZONE_DMA].reserve.served, 0);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), HOT_HIGH_DEFAULT);
+	free_pages(p, 1);
+	give_back();
+}
+
+/* An interrupt cannot trim (it would merge 1024 frames with interrupts
+ * off): its order-1 request leaves the hot room as it is. */
+static void hot_trim_not_in_irq(void)
+{
+	strand_big_block_in_hot_room();
+	eat_zone(&zones[ZONE_NORMAL], 0);
+	eat_zone(&zones[ZONE_DMA], 0);
+	host_irq_enter(1);
+	EXPECT(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1) == NULL);
+	host_irq_exit();
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 1u << MAX_ORDER);
+	give_back();
+}
+
 static struct page *irq_kernel_alloc(void)
 {
 	return alloc_page(GFP_KERNEL);	/* one call site */
@@ -444,6 +531,69 @@ static void sleep_hook_walks_again(void)
 	give_back();
 }
 
+/*
+ * GFP_KERNEL|GFP_DMA does not walk the hot room, whose pages (freed DMA
+ * pages here, within high) keep the DMA zone at low. Before it sleeps it
+ * gives the hot room back to the zones, walks again, and is served.
+ */
+static void sleep_walk_drains_hot_room(void)
+{
+	struct page *a, *b, *p;
+
+	waits = 0;
+	wait_result = -EAGAIN;
+	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW) + 2);
+	a = alloc_page(GFP_KERNEL | GFP_DMA);
+	b = alloc_page(GFP_KERNEL | GFP_DMA);
+	free_page(a);
+	free_page(b);		/* both to the hot room */
+	EXPECT_EQ(hot_rooms[0].count, 2);
+	EXPECT_EQ(zones[ZONE_DMA].nr_free, wm(ZONE_DMA, WMARK_LOW));
+	mm_set_sleep_ops(&test_ops);
+	p = alloc_page(GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
+	EXPECT(in_zone(p, ZONE_DMA));
+	EXPECT_EQ(waits, 0);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	free_page(p);
+	mm_set_sleep_ops(NULL);
+	give_back();
+}
+
+/* Pages mm_drain_hot() gives back wake sleeping allocations. */
+static void hot_drain_wakes_sleepers(void)
+{
+	free_page(alloc_page(GFP_KERNEL));
+	wakes = 0;
+	mm_set_sleep_ops(&test_ops);
+	mm_sleepers = 1;	/* as if a GFP_KERNEL allocation slept */
+	EXPECT_EQ(mm_drain_hot(), 1);
+	EXPECT_EQ(wakes, 1);
+	mm_sleepers = 0;
+	mm_set_sleep_ops(NULL);
+	EXPECT_CHECK();
+}
+
+/* mm_drain_hot() waits on the zone locks: refused in an interrupt. */
+static void hot_drain_atomic_refused(void)
+{
+	struct mm_snapshot snap;
+
+	free_page(alloc_page(GFP_KERNEL));
+	snap_take(&snap);
+	host_log_clear();
+	host_irq_enter(1);
+	EXPECT_EQ(mm_drain_hot(), -EPERM);
+	host_irq_exit();
+	EXPECT(snap_same(&snap));
+	EXPECT_EQ(hot_rooms[0].count, 1);
+	EXPECT_EQ(mm_report_count(MM_BUG_BAD_CALL), 1);
+	EXPECT(host_log_has("mm_drain_hot()"));
+	EXPECT(host_log_has("caller 0x"));
+	EXPECT(host_log_has("context: IRQ1, irqs off"));
+	EXPECT_CHECK();
+	snap_free(&snap);
+}
+
 static void sleep_hook_gives_up(void)
 {
 	waits = 0;
@@ -529,11 +679,18 @@ static const struct host_test tests[] = {
 	HT(collision_hot_room_still_serves),
 	HT(collision_hot_room_spills),
 	HT(collision_free_in_irq_goes_hot),
+	HT(collision_free_pages_come_back),
+	HT(hot_trim_serves_kernel_order1),
+	HT(hot_trim_serves_atomic_order1),
+	HT(hot_trim_not_in_irq),
+	HT(hot_drain_wakes_sleepers),
+	HT(hot_drain_atomic_refused),
 	HT(sleep_atomic_reported_once),
 	HT(sleep_atomic_irqs_off),
 	HT(sleep_atomic_lock_held),
 	HT(sleep_atomic_served_without_reserve),
 	HT(sleep_hook_walks_again),
+	HT(sleep_walk_drains_hot_room),
 	HT(sleep_hook_gives_up),
 	HT(sleep_never_for_atomic),
 	HT(zero_flag_zeroes),

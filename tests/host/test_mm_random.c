@@ -1,8 +1,10 @@
 /*
  * test_mm_random.c - a seeded random sequence of 1,000,000 operations
  * (mixed orders, flags, contexts, owners, hand-offs, collisions, refused
- * calls), with mm_check() every 100 operations and every page back at the
- * end. MM_SEED=<n> replays a seed; the seed is printed on failure.
+ * calls), with mm_check() every 100 operations, one report per refused
+ * call, and at the end every page back (without mm_drain_hot()) and no
+ * report of a kind the operations never call for. MM_SEED=<n> replays a
+ * seed; the seed is printed on failure.
  */
 #include "ops.h"
 

@@ -37,6 +37,34 @@ static void view_meminfo_fields(void)
 	free_pages(p, 4);
 }
 
+/* The test's interrupt: moves a page from its zone to the hot room. */
+static void irq_moves_a_page(void)
+{
+	host_irq_enter(0);
+	free_page(alloc_page(GFP_ATOMIC));
+	host_irq_exit();
+}
+
+/*
+ * meminfo reads its counts at one moment: an interrupt that moves a page
+ * from a zone to the hot room in the middle does not count it twice
+ * (which made MemUsed wrap below 0).
+ */
+static void view_meminfo_one_snapshot(void)
+{
+	char line[64];
+
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	host_irq_hook = irq_moves_a_page;
+	mm_show_meminfo(&sb.seq);
+	EXPECT(host_irq_hook == NULL);		/* the interrupt came */
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 1);
+	snprintf(line, sizeof(line), "MemFree:        %8lu kB\n",
+		 mm_total_pages() * 4);
+	EXPECT(has(line));
+	EXPECT(has("MemUsed:               0 kB\n"));
+}
+
 static void view_free_pages_counts_hot(void)
 {
 	struct page *p = alloc_page(GFP_KERNEL);
@@ -130,6 +158,7 @@ static void view_labyrinth_paths_aligned(void)
 
 static const struct host_test tests[] = {
 	HT(view_meminfo_fields),
+	HT(view_meminfo_one_snapshot),
 	HT(view_free_pages_counts_hot),
 	HT(view_buddyinfo_counts),
 	HT(view_zoneinfo_watermarks),

@@ -12,6 +12,15 @@
 extern bool host_irqs_off;
 
 /*
+ * A test's interrupt (host tests only, not the benchmark): when set, it runs
+ * once, as an interrupt arriving just before the next local_irq_save() that
+ * finds interrupts on turns them off. That is the window between a check
+ * made with interrupts on and the section that acts on it.
+ */
+extern void (*host_irq_hook)(void);
+void host_irq_fire(void);
+
+/*
  * The kernel's versions are asm volatile with a "memory" clobber: the
  * compiler may not move memory accesses across them. The signal fences
  * keep that here, so the host build (and the benchmark) sees the same
@@ -21,6 +30,10 @@ static inline unsigned long host_irq_save(void)
 {
 	unsigned long was_on = !host_irqs_off;
 
+#ifdef HOST_IRQ_HOOK
+	if (unlikely(host_irq_hook != NULL) && was_on)
+		host_irq_fire();
+#endif
 	host_irqs_off = true;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	return was_on;
