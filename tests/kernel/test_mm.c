@@ -2,8 +2,7 @@
  * test_mm.c - the page allocator on real memory, in QEMU.
  *
  * Exhaustion tests run with interrupts off so no handler allocates in the
- * middle and the counts are exact; pages taken are chained through their
- * own first word, so the test needs no memory of its own.
+ * middle and the counts are exact (ktest_pages.h takes and gives back).
  */
 #include <asm/irqflags.h>
 #include <mm/gfp.h>
@@ -11,31 +10,8 @@
 #include <mm/sleep.h>
 #include <mm/debug.h>
 #include <tests/kernel/ktest.h>
+#include <tests/kernel/ktest_pages.h>
 #include "mm/internal.h"
-
-/* Allocate with gfp until NULL; return the chain, count in *n. */
-static void *take_all(gfp_t gfp, unsigned long *n)
-{
-	void *head = NULL, *p;
-
-	*n = 0;
-	while ((p = get_free_page(gfp | __GFP_NOWARN)) != NULL) {
-		*(void **)p = head;
-		head = p;
-		(*n)++;
-	}
-	return head;
-}
-
-static void give_all(void *head)
-{
-	while (head) {
-		void *next = *(void **)head;
-
-		free_page_addr(head);
-		head = next;
-	}
-}
 
 static unsigned long reserve_served(void)
 {
@@ -52,11 +28,11 @@ static void mm_every_page_and_back(struct ktest *t)
 	local_irq_save(flags);
 	before = mm_free_pages();
 	KTEST_EXPECT(t, before > 1000);
-	chain = take_all(GFP_ATOMIC, &n);
+	chain = ktest_take_all(GFP_ATOMIC, &n);
 	KTEST_EXPECT_EQ(t, n, before);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), 0);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
-	give_all(chain);
+	ktest_give_all(chain);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 	local_irq_restore(flags);
@@ -71,13 +47,13 @@ static void mm_atomic_reserve_then_null(struct ktest *t)
 	local_irq_save(flags);
 	reserve = reserve_served();
 	failures = gfp_classes[CLASS_ATOMIC].failures;
-	chain = take_all(GFP_ATOMIC, &n);
+	chain = ktest_take_all(GFP_ATOMIC, &n);
 	KTEST_EXPECT(t, reserve_served() > reserve);
 	KTEST_EXPECT_EQ(t, gfp_classes[CLASS_ATOMIC].failures, failures + 1);
 	KTEST_EXPECT(t, alloc_page(GFP_ATOMIC | __GFP_NOWARN) == NULL);
 	KTEST_EXPECT_EQ(t, gfp_classes[CLASS_ATOMIC].failures, failures + 2);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);	/* state intact at exhaustion */
-	give_all(chain);
+	ktest_give_all(chain);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 	local_irq_restore(flags);
 }
@@ -104,7 +80,7 @@ static void mm_kernel_never_reserve(struct ktest *t)
 	void *chain;
 
 	would_sleep = 0;
-	chain = take_all(GFP_KERNEL, &n);
+	chain = ktest_take_all(GFP_KERNEL, &n);
 	KTEST_EXPECT(t, n > 0);
 	KTEST_EXPECT_EQ(t, would_sleep, 1);
 	KTEST_EXPECT_EQ(t, reserve_served(), reserve);
@@ -114,7 +90,7 @@ static void mm_kernel_never_reserve(struct ktest *t)
 		if (z->present)
 			KTEST_EXPECT(t, z->nr_free >= z->wmark[WMARK_LOW]);
 	}
-	give_all(chain);
+	ktest_give_all(chain);
 	mm_set_sleep_ops(old);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 }

@@ -401,6 +401,33 @@ static int schedule_with_lock(void *arg __unused)
 }
 
 /*
+ * Run fn in a thread named name beside a ready thread that counts
+ * (count_while_ready), start both together, and join both. Returns the
+ * tid fn's thread had, for matching reports (0 if it could not start).
+ */
+static unsigned int run_beside_counter(struct ktest *t, const char *name,
+				       int (*fn)(void *))
+{
+	struct thread *a, *b;
+	unsigned int tid;
+
+	spin_stop = false;
+	atomic_go = false;
+	ready_count = 0;
+	a = kthread_create(name, fn, NULL);
+	b = kthread_create("ready", count_while_ready, NULL);
+	KTEST_EXPECT(t, a && b);
+	tid = a ? a->tid : 0;
+	atomic_go = true;
+	if (a)
+		KTEST_EXPECT_EQ(t, kthread_join(a), 0);
+	spin_stop = true;
+	if (b)
+		kthread_join(b);
+	return tid;
+}
+
+/*
  * schedule() with a lock held does not switch: "BUG: scheduling while
  * atomic" once per call site, naming the thread, and the ready thread
  * does not run until the lock is dropped. A wait through
@@ -408,30 +435,19 @@ static int schedule_with_lock(void *arg __unused)
  */
 static void sched_schedule_while_atomic_refused(struct ktest *t)
 {
-	struct thread *a, *b;
 	char who[32];
+	unsigned int tid;
 
-	spin_stop = false;
-	atomic_go = false;
-	ready_count = 0;
 	atomic_moved = atomic_waited = atomic_left = ~0ul;
 	capture_start();
-	a = kthread_create("atomic", schedule_with_lock, NULL);
-	b = kthread_create("ready", count_while_ready, NULL);
-	KTEST_EXPECT(t, a && b);
-	atomic_go = true;
-	if (a)
-		KTEST_EXPECT_EQ(t, kthread_join(a), 0);
-	spin_stop = true;
-	if (b)
-		kthread_join(b);
+	tid = run_beside_counter(t, "atomic", schedule_with_lock);
 	capture_stop();
 	KTEST_EXPECT_EQ(t, atomic_moved, 0);
 	KTEST_EXPECT(t, atomic_waited >= 3);
 	KTEST_EXPECT(t, atomic_left > 0);
 	KTEST_EXPECT_EQ(t, count_of(captured, "BUG: scheduling while atomic"),
 			2);
-	snprintf(who, sizeof(who), "thread %u (atomic)", a ? a->tid : 0);
+	snprintf(who, sizeof(who), "thread %u (atomic)", tid);
 	KTEST_EXPECT(t, contains(captured, who));
 	KTEST_EXPECT(t, !contains(captured, "(boot)"));
 	KTEST_EXPECT(t, contains(captured, "schedule_with_lock"));
@@ -504,21 +520,8 @@ static int busy_with_lock(void *arg __unused)
  */
 static void sched_lock_holder_not_preempted(struct ktest *t)
 {
-	struct thread *a, *b;
-
-	spin_stop = false;
-	atomic_go = false;
-	ready_count = 0;
 	busy_locked = busy_after = ~0ul;
-	a = kthread_create("busy", busy_with_lock, NULL);
-	b = kthread_create("ready", count_while_ready, NULL);
-	KTEST_EXPECT(t, a && b);
-	atomic_go = true;
-	if (a)
-		KTEST_EXPECT_EQ(t, kthread_join(a), 0);
-	spin_stop = true;
-	if (b)
-		kthread_join(b);
+	run_beside_counter(t, "busy", busy_with_lock);
 	KTEST_EXPECT_EQ(t, busy_locked, 0);
 	KTEST_EXPECT(t, busy_after > 0 && busy_after != ~0ul);
 }

@@ -18,6 +18,7 @@
 #include <mm/sleep.h>
 #include <mm/view.h>
 #include <tests/kernel/ktest.h>
+#include <tests/kernel/ktest_pages.h>
 
 static DECLARE_WAIT_QUEUE_HEAD(start_line);
 static volatile bool started;
@@ -30,30 +31,6 @@ static int sleeper_fn(void *arg __unused)
 	sleeper_got = alloc_page(GFP_KERNEL);
 	sleeper_done = true;
 	return 0;
-}
-
-/* Every free page, chained through its own first word. */
-static void *take_everything(unsigned long *n)
-{
-	void *head = NULL, *p;
-
-	*n = 0;
-	while ((p = get_free_page(GFP_ATOMIC | __GFP_NOWARN)) != NULL) {
-		*(void **)p = head;
-		head = p;
-		(*n)++;
-	}
-	return head;
-}
-
-static void give_back(void *head)
-{
-	while (head) {
-		void *next = *(void **)head;
-
-		free_page_addr(head);
-		head = next;
-	}
 }
 
 /* Let other threads run until cond holds or `ticks` pass. */
@@ -76,7 +53,7 @@ static void sleep_gfp_kernel_woken_by_free(struct ktest *t)
 	KTEST_EXPECT(t, th != NULL);
 	if (!th)
 		return;
-	chain = take_everything(&n);
+	chain = ktest_take_all(GFP_ATOMIC, &n);
 	KTEST_EXPECT(t, n > 0);
 	started = true;
 	wake_up(&start_line);
@@ -97,7 +74,7 @@ static void sleep_gfp_kernel_woken_by_free(struct ktest *t)
 
 	if (sleeper_got)
 		free_page(sleeper_got);
-	give_back(chain);
+	ktest_give_all(chain);
 	KTEST_EXPECT_EQ(t, kthread_join(th), 0);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 }

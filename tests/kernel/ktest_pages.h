@@ -1,0 +1,18 @@
+/*
+ * ktest_pages.h - take every free page and give it back, for in-kernel
+ * tests that need memory exhausted.
+ *
+ * The pages taken are chained through their own first word, so a test
+ * needs no memory of its own to remember them.
+ */
+#ifndef LABYRINTH_TESTS_KTEST_PAGES_H
+#define LABYRINTH_TESTS_KTEST_PAGES_H
+
+#include <mm/gfp.h>
+
+/* Allocate order-0 pages with gfp until NULL; the chain, count in *n. */
+void *ktest_take_all(gfp_t gfp, unsigned long *n);
+/* Free every page of a chain ktest_take_all() returned. */
+void ktest_give_all(void *chain);
+
+#endif
