@@ -237,7 +237,7 @@ unsigned int sampler_drain(struct sampler *s, unsigned int max)
 		if (!b)
 			break;
 		sampler_digest(s, b);
-		/* Free and count at once: the page is never free and in hand. */
+		/* Free and count at once: never both free and in hand. */
 		local_irq_save(flags);
 		free_page(virt_to_page(b));	/* ours since the hand-off */
 		s->digesting--;

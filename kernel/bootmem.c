@@ -121,7 +121,8 @@ static bool read_mmap(const struct multiboot_info *mbi,
 	while (p < end) {
 		const struct multiboot_mmap_entry *e = (const void *)p;
 
-		unsigned int offset = (unsigned int)(p - (end - mbi->mmap_length));
+		unsigned int offset =
+			(unsigned int)(p - (end - mbi->mmap_length));
 
 		if (end - p < 24 || e->size < 20 ||
 		    e->size > (u32)(end - p) - 4 ||
@@ -177,7 +178,8 @@ static void clip_and_count(struct range_set *usable)
 		       bootmem.ignored_above_4g >> 20);
 	if (bootmem.unmanaged_bytes)
 		printk(KERN_WARNING "bootmem: %llu MiB above the %lu MiB "
-		       "direct map is not managed\n", bootmem.unmanaged_bytes >> 20,
+		       "direct map is not managed\n",
+		       bootmem.unmanaged_bytes >> 20,
 		       DIRECT_MAP_SIZE >> 20);
 }
 

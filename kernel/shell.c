@@ -128,7 +128,7 @@ static bool line_key(struct line_editor *ed, char c)
 			ed->buf[ed->len++] = c;
 			echo(s);
 		} else {
-			ed->lost++;	/* not echoed: the screen shows the line */
+			ed->lost++;	/* not echoed: the line stays as shown */
 		}
 	}
 	return false;

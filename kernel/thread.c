@@ -189,7 +189,7 @@ void kthread_handover(const char *name, void (*fn)(void))
 		       "on the boot stack\n", name);
 		fn();
 	}
-	kthread_exit(0);	/* nobody joins the boot thread: it stays dead */
+	kthread_exit(0);	/* nobody joins boot: it stays dead */
 }
 
 int kthread_join(struct thread *t)

@@ -130,8 +130,9 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
  * The full allocation: check the request and the context, then the owner's
  * exclusive room (GFP_EXCLUSIVE), the whole path (mm/path.c) (once more
  * after trimming a hot room that holds more than its high mark, where the
- * context allows), and sleep if the class may. Every call that is not the common case of the inline
- * alloc_pages() comes here; caller is its call site.
+ * context allows), and sleep if the class may. Every call that is not the
+ * common case of the inline alloc_pages() comes here; caller is its call
+ * site.
  */
 noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 					   void *caller)

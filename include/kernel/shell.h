@@ -14,7 +14,8 @@
  *
  * A command that only shows a view and takes no arguments needs no handler:
  *
- *	SHELL_VIEW(buddyinfo, "free blocks per zone and order", mm_show_buddyinfo);
+ *	SHELL_VIEW(buddyinfo, "free blocks per zone and order",
+ *		   mm_show_buddyinfo);
  */
 #ifndef LABYRINTH_KERNEL_SHELL_H
 #define LABYRINTH_KERNEL_SHELL_H

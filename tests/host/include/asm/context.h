@@ -17,7 +17,8 @@ typedef unsigned int owner_t;
 #define OWNER_IRQ(line)		(OWNER_IRQ_BASE + (unsigned int)(line))
 #define OWNER_THREAD_BASE	0x1000u
 #define OWNER_THREAD(tid)	(OWNER_THREAD_BASE + (unsigned int)(tid))
-#define OWNER_IS_IRQ(o)		((o) >= OWNER_IRQ_BASE && (o) < OWNER_THREAD_BASE)
+#define OWNER_IS_IRQ(o) \
+	((o) >= OWNER_IRQ_BASE && (o) < OWNER_THREAD_BASE)
 #define OWNER_IS_THREAD(o)	((o) >= OWNER_THREAD_BASE)
 
 static inline unsigned int smp_processor_id(void)
