@@ -386,24 +386,26 @@ static int idle_fn(void *arg __unused)
 	return 0;
 }
 
-/* GFP_KERNEL's sleeping step (mm/sleep.h): wait for a free, or a while. */
+/*
+ * GFP_KERNEL's sleeping step (mm/sleep.h): sleep until a free moves
+ * mm_frees_seen() past seen, which the allocator read before its last
+ * walk, so no free is missed. The one-second timeout only bounds the cost
+ * of a path that frees without waking, should one ever appear: the
+ * allocator then walks again.
+ */
 static DECLARE_WAIT_QUEUE_HEAD(pages);
-static volatile unsigned long pages_freed;
 
-static int sched_wait_for_pages(gfp_t gfp __unused, unsigned int order __unused)
+static int sched_wait_for_pages(gfp_t gfp __unused, unsigned int order __unused,
+				unsigned long seen)
 {
-	unsigned long seen = pages_freed;
-
 	if (!sched_up || current == idle_thread)
 		return -EAGAIN;
-	/* The timeout covers a free between the failed walk and this wait. */
-	wait_event_timeout(pages, pages_freed != seen, timer_hz / 10 + 1);
+	wait_event_timeout(pages, mm_frees_seen() != seen, timer_hz);
 	return 0;
 }
 
 static void sched_wake_for_pages(void)
 {
-	pages_freed++;
 	wake_up(&pages);
 }
 

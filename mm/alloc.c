@@ -115,13 +115,18 @@ static void alloc_failed(struct alloc_ctx *ac)
 static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 {
 	struct page *page = NULL;
+	unsigned long seen;
+	int err = 0;
 
-	while (!page) {
-		if (hot_room_give_back(0, false))
-			page = path_walk(ac);
-		if (page || mm_sleep_wait(ac->gfp, ac->order))
-			break;
+	while (!page && !err) {
+		/* A sleeper before the walks: no free can slip by unseen. */
+		seen = mm_sleep_begin();
 		page = path_walk(ac);
+		if (!page && hot_room_give_back(0, false))
+			page = path_walk(ac);
+		if (!page)
+			err = mm_sleep_wait(ac->gfp, ac->order, seen);
+		mm_sleep_end();
 	}
 	return page;
 }

@@ -230,7 +230,9 @@ unsigned long mm_free_pages_quick(void);
 
 /* ---- sleeping (sleep.c) ---- */
 
-int mm_sleep_wait(gfp_t gfp, unsigned int order);
+unsigned long mm_sleep_begin(void);
+void mm_sleep_end(void);
+int mm_sleep_wait(gfp_t gfp, unsigned int order, unsigned long seen);
 /* mm_sleepers and mm_wake_waiters(): mm/hot.h, for the inline free. */
 void sleep_init(void);
 

@@ -2,11 +2,15 @@
  * mm/sleep.h - how a GFP_KERNEL allocation sleeps: hooks the scheduler fills.
  *
  * When no room on its path can serve a GFP_KERNEL allocation in process
- * context, the allocator calls ops->wait_for_pages(). The scheduler's version
- * puts the thread on a wait queue and sleeps until ops->wake_waiters() is
- * called (the allocator calls it after pages were freed while someone
- * waits), then returns 0 and the allocator walks the path again. A negative
- * return gives up: the allocation returns NULL.
+ * context, the allocator calls ops->wait_for_pages(gfp, order, seen). The
+ * scheduler's version puts the thread on a wait queue and sleeps until
+ * mm_frees_seen() differs from seen, then returns 0 and the allocator walks
+ * the path again. A negative return gives up: the allocation returns NULL.
+ *
+ * No free can slip by unseen: the allocator counts itself as a sleeper and
+ * reads `seen` BEFORE its last walk of the path, and from then on every
+ * free moves mm_frees_seen() and calls ops->wake_waiters(). A free that
+ * came before that walk was found by the walk; one after it ends the wait.
  *
  * Without hooks (before the scheduler exists) the allocator does not sleep:
  * it counts a "would sleep" and returns NULL.
@@ -20,7 +24,7 @@
 #include <mm/gfp.h>
 
 struct mm_sleep_ops {
-	int (*wait_for_pages)(gfp_t gfp, unsigned int order);
+	int (*wait_for_pages)(gfp_t gfp, unsigned int order, unsigned long seen);
 	void (*wake_waiters)(void);
 };
 
@@ -29,6 +33,9 @@ struct mm_sleep_ops {
  * test can swap its own in and put the scheduler's back. Process context.
  */
 const struct mm_sleep_ops *mm_set_sleep_ops(const struct mm_sleep_ops *ops);
+
+/* Frees made while an allocation waited; a wait ends when this moves. */
+unsigned long mm_frees_seen(void);
 
 /* Times a GFP_KERNEL allocation slept, or would have slept without hooks. */
 unsigned long mm_sleep_count(void);

@@ -492,13 +492,24 @@ static unsigned int waits, wakes;
 static int wait_result;
 
 /* A wait hook: frees one eaten page (as another thread would). */
-static int test_wait(gfp_t gfp, unsigned int order)
+static bool seen_moved;	/* the free in test_wait moved mm_frees_seen() */
+
+/*
+ * The scheduler would sleep until mm_frees_seen() != seen; here the "other
+ * thread" frees at once, and we check that this free is what ends the wait.
+ */
+static int test_wait(gfp_t gfp, unsigned int order, unsigned long seen)
 {
 	(void)gfp;
 	(void)order;
 	waits++;
-	if (wait_result == 0 && nr_eaten)
+	seen_moved = false;
+	if (mm_frees_seen() != seen)	/* nothing freed since the last walk */
+		return -EIO;
+	if (wait_result == 0 && nr_eaten) {
 		free_page(eaten[--nr_eaten]);
+		seen_moved = mm_frees_seen() != seen;
+	}
 	return wait_result;
 }
 
@@ -523,6 +534,7 @@ static void sleep_hook_walks_again(void)
 	EXPECT(p != NULL);
 	EXPECT_EQ(waits, 1);
 	EXPECT_EQ(wakes, 1);
+	EXPECT(seen_moved);	/* a free while we wait ends the wait */
 	EXPECT_EQ(mm_sleep_count(), 1);
 	EXPECT_EQ(mm_sleepers, 0);
 	free_page(p);
@@ -592,6 +604,24 @@ static void hot_drain_atomic_refused(void)
 	EXPECT(host_log_has("context: IRQ1, irqs off"));
 	EXPECT_CHECK();
 	snap_free(&snap);
+}
+
+/*
+ * The window the protocol closes: a free after the allocation's last walk
+ * but before it sleeps. It was counted as a sleeper before that walk, so
+ * the free moves mm_frees_seen() and the wait's condition already holds.
+ */
+static void sleep_free_before_wait_not_missed(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	unsigned long seen;
+
+	seen = mm_sleep_begin();	/* as alloc_sleep_walk() does */
+	free_page(p);			/* after the walk, before the wait */
+	EXPECT(mm_frees_seen() != seen);
+	mm_sleep_end();
+	EXPECT_EQ(mm_sleepers, 0);
+	EXPECT_CHECK();
 }
 
 static void sleep_hook_gives_up(void)
@@ -692,6 +722,7 @@ static const struct host_test tests[] = {
 	HT(sleep_hook_walks_again),
 	HT(sleep_walk_drains_hot_room),
 	HT(sleep_hook_gives_up),
+	HT(sleep_free_before_wait_not_missed),
 	HT(sleep_never_for_atomic),
 	HT(zero_flag_zeroes),
 	HT(address_forms_roundtrip),

@@ -60,10 +60,12 @@ static void mm_atomic_reserve_then_null(struct ktest *t)
 
 static unsigned int would_sleep;
 
-static int test_wait_for_pages(gfp_t gfp, unsigned int order)
+static int test_wait_for_pages(gfp_t gfp, unsigned int order,
+			       unsigned long seen)
 {
 	(void)gfp;
 	(void)order;
+	(void)seen;
 	would_sleep++;
 	return -EAGAIN;		/* observe the sleep, do not sleep */
 }

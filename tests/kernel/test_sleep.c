@@ -7,7 +7,7 @@
  * every room on its path fails, so it must sleep on the allocator's wait
  * queue, not fail and not spin. The test then frees one page and expects
  * the thread to wake and get a page well before the scheduler's safety
- * timeout (a tenth of a second) would have retried the walk on its own.
+ * timeout (a second) would have retried the walk on its own.
  */
 #include <kernel/arch.h>
 #include <kernel/sched.h>
