@@ -60,14 +60,7 @@ static mm_inline void __freelist_add(struct zone *z, pfn_t pfn,
 static mm_inline void __freelist_del(struct zone *z, struct page *blk,
 				     unsigned int order)
 {
-	struct pfn_list *l = &z->free_area[order].free_list;
-
-	if (blk->prev != PFN_NONE)
-		mem_map[blk->prev].next = blk->next;
-	else
-		l->first = blk->next;
-	if (blk->next != PFN_NONE)
-		mem_map[blk->next].prev = blk->prev;
+	__pfn_list_unlink(&z->free_area[order].free_list, blk);
 	blk->flags &= (u16)~PG_buddy;
 	z->free_area[order].nr_free--;
 }

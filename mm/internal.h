@@ -101,7 +101,8 @@ static inline void pfn_list_add(struct pfn_list *l, struct page *page)
 	l->first = pfn;
 }
 
-static inline void pfn_list_del(struct pfn_list *l, struct page *page)
+/* Unlink page from l; its own links are left as they were. */
+static inline void __pfn_list_unlink(struct pfn_list *l, struct page *page)
 {
 	if (page->prev != PFN_NONE)
 		mem_map[page->prev].next = page->next;
@@ -109,6 +110,11 @@ static inline void pfn_list_del(struct pfn_list *l, struct page *page)
 		l->first = page->next;
 	if (page->next != PFN_NONE)
 		mem_map[page->next].prev = page->prev;
+}
+
+static inline void pfn_list_del(struct pfn_list *l, struct page *page)
+{
+	__pfn_list_unlink(l, page);
 	page->next = PFN_NONE;
 	page->prev = PFN_NONE;
 }
