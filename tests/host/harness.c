@@ -147,3 +147,13 @@ bool ht_pages_come_back(void)
 	}
 	return zone_free_total() == mm_total_pages();
 }
+
+bool ht_all_bytes(const void *p, int c, unsigned long n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		if (*b++ != (unsigned char)c)
+			return false;
+	return true;
+}

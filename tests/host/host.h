@@ -101,4 +101,7 @@ void ht_destroy_rooms(void);
  */
 bool ht_pages_come_back(void);
 
+/* True if the n bytes at p all equal c (zero fill, poison). */
+bool ht_all_bytes(const void *p, int c, unsigned long n);
+
 #endif

@@ -12,16 +12,6 @@ static void setup(void)
 	ht_boot(64);
 }
 
-static bool all_bytes(const void *p, int c, unsigned long n)
-{
-	const unsigned char *b = p;
-
-	while (n--)
-		if (*b++ != (unsigned char)c)
-			return false;
-	return true;
-}
-
 /* As the keyboard IRQ: alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE). */
 static struct page *kbd_alloc(void)
 {
@@ -47,7 +37,7 @@ static void excl_room_serves_owner_first(void)
 	EXPECT_EQ(excl_room_count(id), 3);
 	EXPECT_EQ(excl_rooms[id].stats.served, 1);
 	EXPECT_EQ(page_owner(p), KBD);
-	EXPECT(all_bytes(page_address(p), 0, PAGE_SIZE));
+	EXPECT(ht_all_bytes(page_address(p), 0, PAGE_SIZE));
 	EXPECT_CHECK();
 	host_irq_enter(1);
 	free_page(p);
@@ -72,7 +62,7 @@ static void excl_refill_clears_pages(void)
 	for (i = 0; i < 8; i++) {
 		struct page *p = kbd_alloc();
 
-		EXPECT(all_bytes(page_address(p), 0, PAGE_SIZE));
+		EXPECT(ht_all_bytes(page_address(p), 0, PAGE_SIZE));
 	}
 	EXPECT_EQ(excl_room_count(id), 0);
 }
@@ -88,7 +78,7 @@ static void excl_empty_room_falls_back(void)
 	p = kbd_alloc();
 	EXPECT(p == d);		/* from the hot room */
 	EXPECT_EQ(excl_rooms[id].stats.misses, 1);
-	EXPECT(all_bytes(page_address(p), 0, PAGE_SIZE));
+	EXPECT(ht_all_bytes(page_address(p), 0, PAGE_SIZE));
 	EXPECT_EQ(page_owner(p), KBD);
 }
 
@@ -116,7 +106,7 @@ static void excl_free_poisons(void)
 	host_irq_exit();
 	EXPECT(p->flags & PG_hot);
 	EXPECT(p->flags & PG_poisoned);
-	EXPECT(all_bytes(page_address(p), PAGE_POISON, PAGE_SIZE));
+	EXPECT(ht_all_bytes(page_address(p), PAGE_POISON, PAGE_SIZE));
 	EXPECT_EQ(p->flags, PG_hot | PG_poisoned);
 	EXPECT_EQ(p->owner, OWNER_NONE);	/* no stale owner left */
 	EXPECT_CHECK();

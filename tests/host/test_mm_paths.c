@@ -652,16 +652,6 @@ static void sleep_never_for_atomic(void)
 	give_back();
 }
 
-static bool all_bytes(const void *p, int c, unsigned long n)
-{
-	const unsigned char *b = p;
-
-	while (n--)
-		if (*b++ != (unsigned char)c)
-			return false;
-	return true;
-}
-
 static void zero_flag_zeroes(void)
 {
 	struct page *p = alloc_pages(GFP_KERNEL, 2), *q;
@@ -670,7 +660,7 @@ static void zero_flag_zeroes(void)
 	free_pages(p, 2);
 	q = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	EXPECT(q == p);
-	EXPECT(all_bytes(page_address(q), 0, 4 * PAGE_SIZE));
+	EXPECT(ht_all_bytes(page_address(q), 0, 4 * PAGE_SIZE));
 	free_pages(q, 2);
 	EXPECT_CHECK();
 }
