@@ -88,18 +88,16 @@ static bool kbd_emergency_push(struct kbd *k, u8 code)
  */
 static __attribute__((noinline)) bool kbd_buf_grow(struct kbd *k)
 {
-	struct page *page = NULL;
+	struct kbd_buf *buf = NULL;
 
 	if (!k->fail_alloc)
-		page = alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE | __GFP_NOWARN);
-	if (k->room >= 0)
-		refill_check(k->room);	/* wake the refill thread if low */
-	if (!page) {
+		buf = refill_irq_page(k->room);
+	if (!buf) {
 		k->alloc_failures++;
 		return false;
 	}
 	k->pages_taken++;
-	k->cur = page_address(page);
+	k->cur = buf;
 	k->cur->next = NULL;
 	k->cur->len = 0;
 	k->cur->read = 0;

@@ -42,18 +42,16 @@ void sampler_setup(struct sampler *s, owner_t consumer, int room)
 
 static bool sampler_block_grow(struct sampler *s)
 {
-	struct page *page = NULL;
+	struct sampler_block *b = NULL;
 
 	if (!s->fail_alloc)
-		page = alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE | __GFP_NOWARN);
-	if (s->room >= 0)
-		refill_check(s->room);	/* wake the refill thread if low */
-	if (!page) {
+		b = refill_irq_page(s->room);
+	if (!b) {
 		s->alloc_failures++;
 		return false;
 	}
 	s->taken++;
-	s->cur = page_address(page);
+	s->cur = b;
 	s->cur->next = NULL;
 	s->cur->count = 0;
 	s->cur->wraps = 0;

@@ -20,6 +20,7 @@
 #include <kernel/thread.h>
 #include <kernel/wait.h>
 #include <mm/exclusive.h>
+#include <mm/gfp.h>
 
 #define REFILL_MAX_ROOMS	4
 
@@ -85,6 +86,16 @@ void refill_check(int room)
 			refill_stats.wakeups++;
 		refill_kick();
 	}
+}
+
+void *refill_irq_page(int room)
+{
+	struct page *page;
+
+	page = alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE | __GFP_NOWARN);
+	if (room >= 0)
+		refill_check(room);	/* wake the refill thread if low */
+	return page ? page_address(page) : NULL;
 }
 
 void refill_kick(void)

@@ -26,6 +26,14 @@ int refill_register(int room, unsigned int target);
 void refill_unregister(int room);
 /* Wake the thread if the room is below half its target. Any context. */
 void refill_check(int room);
+/*
+ * What an interrupt user does to get a page: alloc_page(GFP_ATOMIC |
+ * GFP_EXCLUSIVE) for the running handler (its room first, zero-filled),
+ * then refill_check(room) (room < 0: none to watch). Returns the page's
+ * address, or NULL when every room fails: the caller's fallback runs.
+ * Interrupt context or interrupts off.
+ */
+void *refill_irq_page(int room);
 /* Wake the thread to look at every room now. Any context. */
 void refill_kick(void);
 /* True if a refill was asked for and has not run yet. */
