@@ -18,9 +18,10 @@
  *
  * The check runs with interrupts on, so an interrupt may free the same
  * block between the check and the free's work. The room that takes the
- * block therefore tests its head's flags again where it claims it (the hot
- * room with interrupts off, a zone under its lock) and refuses it if they
- * changed: of two racing frees, the second is reported, not done twice.
+ * block therefore tests its head's flags again where it claims it, with
+ * interrupts off (in the hot room, or under the zone lock: page_claim()),
+ * and refuses it if they changed: of two racing frees, the second is
+ * reported, not done twice.
  */
 #include "internal.h"
 

@@ -152,6 +152,25 @@ static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
 
 /* ---- rooms (hot.c, room.c, exclusive.c) ---- */
 
+/*
+ * Claim a page being freed: if its flags are still seen, set them to
+ * claimed and return true; else change nothing and return false. One step
+ * with interrupts off, so of a thread and an interrupt freeing the same
+ * page at once, exactly one claims it and the other is reported.
+ */
+static inline bool page_claim(struct page *page, u16 seen, u16 claimed)
+{
+	unsigned long flags;
+	bool ok;
+
+	local_irq_save(flags);
+	ok = page->flags == seen;
+	if (ok)
+		page->flags = claimed;
+	local_irq_restore(flags);
+	return ok;
+}
+
 #define HOT_HIGH_DEFAULT	64
 
 /* struct hot_room, hot_rooms[] and the inline pop and push: mm/hot.h. */

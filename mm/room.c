@@ -97,7 +97,9 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
  * the caller's check saw them, with interrupts on: they are tested again
  * under the lock, where the block is claimed (flags cleared but
  * PG_poisoned), so a block an interrupt freed meanwhile is not listed
- * twice. Returns -EBUSY, having done nothing, if the caller cannot wait and
+ * twice. The lock keeps other threads out but not an interrupt, which
+ * never waits for it: the test and the claim are one step with interrupts
+ * off (page_claim()), or an interrupt's free could land between them. Returns -EBUSY, having done nothing, if the caller cannot wait and
  * the zone lock is busy (a collision); -EINVAL, having done nothing, if
  * the flags are no longer seen.
  */
@@ -108,11 +110,10 @@ int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 
 	if (!zone_lock_or_collide(z, &z->room, cannot_wait))
 		return -EBUSY;
-	if (unlikely(page->flags != seen)) {
+	if (unlikely(!page_claim(page, seen, seen & PG_poisoned))) {
 		spin_unlock(&z->lock);
 		return -EINVAL;
 	}
-	page->flags = seen & PG_poisoned;
 	__buddy_free(z, page, order);
 	spin_unlock(&z->lock);
 	return 0;

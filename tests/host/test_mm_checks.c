@@ -147,6 +147,14 @@ static void irq_frees_race_page(void)
 	host_irq_exit();
 }
 
+/* The same for an order-1 block. */
+static void irq_frees_race_block(void)
+{
+	host_irq_enter(1);
+	free_pages(race_page, 1);
+	host_irq_exit();
+}
+
 /*
  * An IRQ frees the page between free_page()'s check (interrupts on) and
  * its push on the hot room: the push tests again, and the second free is
@@ -186,6 +194,30 @@ static void check_double_free_racing_irq_zone(void)
 	EXPECT(host_log_has("already free, in a zone free list"));
 	EXPECT_EQ(zone_free_total(), free + 1);
 	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);
+	EXPECT_CHECK();
+}
+
+/*
+ * The narrowest window: the thread holds the zone lock and is about to
+ * claim an order-1 block when the IRQ frees it too. The IRQ cannot wait
+ * for the lock, so it collides and pushes the block's frames on the hot
+ * room; the thread's claim then finds the flags changed and reports.
+ */
+static void check_double_free_racing_irq_zone_claim(void)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 1);
+	unsigned long free = zone_free_total();
+	unsigned long hot = hot_room_pages(&hot_rooms[0]);
+
+	race_page = p;
+	host_log_clear();
+	host_irq_hook = irq_frees_race_block;
+	free_pages(p, 1);
+	EXPECT(host_irq_hook == NULL);		/* it came at the claim */
+	EXPECT_EQ(mm_report_count(MM_BUG_DOUBLE_FREE), 1);
+	EXPECT(host_log_has("already free, in the hot room"));
+	EXPECT_EQ(zone_free_total(), free);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), hot + 2);
 	EXPECT_CHECK();
 }
 
@@ -528,6 +560,7 @@ static const struct host_test tests[] = {
 	HT(check_free_addr_outside_mem_map),
 	HT(check_double_free_racing_irq_hot),
 	HT(check_double_free_racing_irq_zone),
+	HT(check_double_free_racing_irq_zone_claim),
 	HT(check_wrong_order),
 	HT(check_bad_flags),
 	HT(check_bad_order),
