@@ -14,9 +14,11 @@
  * Invariants (all with interrupts off, see include/drivers/keyboard.h):
  *  - received == delivered + dropped + queued;
  *  - scancodes are delivered in the order they were received: the inbox
- *    pages are older than the emergency ring, which is older than the
- *    current page. To keep that, while the emergency ring holds anything the
- *    handler stores there and does not allocate; cur is NULL meanwhile.
+ *    pages are older than the current page, which is older than the
+ *    emergency ring. The ring is used only when there is no current page
+ *    (an allocation failed) or it is full and its hand-off failed; while the
+ *    ring holds anything the handler stores there, and neither allocates
+ *    nor touches the current page, so nothing newer can get ahead of it.
  *  - every page taken is the current page, in the inbox, being read by the
  *    consumer, or freed: pages_taken == pages_freed + inbox + current
  *    (+ one in the consumer's hands between unlink and free).
@@ -216,9 +218,10 @@ static unsigned int kbd_take_batch(struct kbd *k, unsigned int max,
 	unsigned int n;
 
 	if (!buf) {
-		if (kbd_emergency_count(k))
-			return kbd_take_emergency(k, max);
-		return kbd_take_buf(k, k->cur, max);
+		/* Unread keys in the current page are older than the ring. */
+		if (kbd_buf_unread(k->cur))
+			return kbd_take_buf(k, k->cur, max);
+		return kbd_take_emergency(k, max);
 	}
 	n = kbd_take_buf(k, buf, max);
 	if (!kbd_buf_unread(buf)) {	/* inbox pages are full: done */

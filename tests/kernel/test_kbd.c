@@ -17,6 +17,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/context.h>
 #include <lib/string.h>
+#include <mm/debug.h>
 #include <mm/gfp.h>
 #include <mm/view.h>
 #include <tests/kernel/ktest.h>
@@ -218,6 +219,47 @@ static void kbd_emergency_ring_under_failure(struct ktest *t)
 	release(&tk);
 }
 
+/*
+ * A full page whose hand-off fails (here: no valid consumer) stays the
+ * current page, and the next key goes to the emergency ring. The page's
+ * keys are older and must come out first; once the hand-off works again,
+ * keys flow through pages as before. No key is lost or reordered.
+ */
+static void kbd_handoff_failure_keeps_order(struct ktest *t)
+{
+	static u8 codes[KBD_BUF_CAPACITY];
+	unsigned long reports = mm_report_count(MM_BUG_BAD_CALL);
+	unsigned long before = mm_free_pages();
+	struct kbd_stats st;
+
+	memset(codes, 0x9E, sizeof(codes));	/* releases: no characters */
+	codes[sizeof(codes) - 1] = 0x1E;	/* the page's last key: 'a' */
+	kbd_setup(&tk, OWNER_NONE, -1, capture);
+	feed(&tk, codes, sizeof(codes));	/* fills the page exactly */
+	feed(&tk, (const u8[]){ 0x30 }, 1);	/* 'b': hand-off refused */
+	kbd_get_stats(&tk, &st);
+	KTEST_EXPECT_EQ(t, st.handoff_failures, 1);
+	KTEST_EXPECT_EQ(t, mm_report_count(MM_BUG_BAD_CALL), reports + 1);
+	KTEST_EXPECT_EQ(t, st.emergency_now, 1);
+	KTEST_EXPECT_EQ(t, st.queued, sizeof(codes) + 1);
+	KTEST_EXPECT(t, kbd_stats_balanced(&st));
+	nr_got = 0;
+	KTEST_EXPECT_EQ(t, kbd_drain(&tk, ~0u), sizeof(codes) + 1);
+	KTEST_EXPECT(t, !strcmp(got, "ab"));
+	tk.consumer = current_owner();		/* the hand-off can work now */
+	feed(&tk, (const u8[]){ 0x2E }, 1);	/* 'c': a new page */
+	kbd_get_stats(&tk, &st);
+	KTEST_EXPECT_EQ(t, st.pages_taken, 2);
+	KTEST_EXPECT_EQ(t, st.handoff_failures, 1);
+	kbd_drain(&tk, ~0u);
+	KTEST_EXPECT(t, !strcmp(got, "abc"));
+	kbd_get_stats(&tk, &st);
+	KTEST_EXPECT_EQ(t, st.received, st.delivered + st.dropped);
+	KTEST_EXPECT_EQ(t, st.dropped, 0);
+	release(&tk);
+	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
+}
+
 /* Real exhaustion: every page taken by a hog, then keys arrive. */
 static void kbd_emergency_ring_under_exhaustion(struct ktest *t)
 {
@@ -258,6 +300,7 @@ static const struct ktest_case kbd_cases[] = {
 	KTEST_CASE(kbd_decode_special_keys),
 	KTEST_CASE(kbd_pipeline_delivers_in_order),
 	KTEST_CASE(kbd_pipeline_full_page_handoff),
+	KTEST_CASE(kbd_handoff_failure_keeps_order),
 	KTEST_CASE(kbd_emergency_ring_under_failure),
 	KTEST_CASE(kbd_emergency_ring_under_exhaustion),
 };
