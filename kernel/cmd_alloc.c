@@ -19,7 +19,6 @@
 #include <asm/page.h>
 #include <kernel/shell.h>
 #include <lib/string.h>
-#include <mm/debug.h>
 #include <mm/gfp.h>
 #include <mm/page.h>
 
@@ -146,20 +145,9 @@ static int parse_frame(struct seq *out, const char *s, pfn_t *pfn)
 	return 0;
 }
 
-/* Reports mm/ has made so far, failed allocations apart. */
-static unsigned long mm_bug_reports(void)
-{
-	unsigned long n = 0;
-
-	for (int kind = 0; kind < NR_MM_BUGS; kind++)
-		if (kind != MM_WARN_ALLOC_FAIL)
-			n += mm_report_count((enum mm_bug)kind);
-	return n;
-}
-
 static int cmd_free(struct seq *out, int argc, char **argv)
 {
-	unsigned long order, reports;
+	unsigned long order;
 	pfn_t pfn;
 	int err;
 
@@ -169,9 +157,7 @@ static int cmd_free(struct seq *out, int argc, char **argv)
 	if (err)
 		return err;
 	/* mm/ checks the rest; a bad free is reported and changes nothing. */
-	reports = mm_bug_reports();
-	free_pages(pfn_to_page(pfn), (unsigned int)order);
-	if (mm_bug_reports() != reports) {
+	if (free_pages_checked(pfn_to_page(pfn), (unsigned int)order)) {
 		seq_printf(out, "free: pfn %#lx order %lu refused (see the "
 			   "report above)\n", pfn, order);
 		return -EFAULT;

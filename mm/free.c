@@ -143,17 +143,17 @@ static int free_to_zone(struct page *page, unsigned int order, u16 seen)
  * the block tests its flags again where it claims it (interrupts off, or
  * the zone lock), so of two racing frees the second is reported. Every call
  * that is not the common case of the inline free_pages() comes here;
- * caller is its call site.
+ * caller is its call site. Returns 0, or -EINVAL for a refused call.
  */
-noinline void __free_pages_caller(struct page *page, unsigned int order,
-				  void *caller)
+noinline int __free_pages_caller(struct page *page, unsigned int order,
+				 void *caller)
 {
 	int ret = -EBUSY;
 	u16 seen;
 
 	if (unlikely(!free_ok(page, order))) {
 		free_bad(page, order, caller);
-		return;
+		return -EINVAL;
 	}
 	if (page->flags & PG_exclusive) {
 		page_poison(page);
@@ -166,10 +166,11 @@ noinline void __free_pages_caller(struct page *page, unsigned int order,
 		ret = free_to_zone(page, order, seen);
 	if (unlikely(ret)) {
 		free_bad(page, order, caller);
-		return;
+		return -EINVAL;
 	}
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
+	return 0;
 }
 
 /*

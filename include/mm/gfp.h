@@ -99,7 +99,7 @@ typedef unsigned int gfp_t;
  */
 struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 				  void *caller);
-void __free_pages_caller(struct page *page, unsigned int order, void *caller);
+int __free_pages_caller(struct page *page, unsigned int order, void *caller);
 /*
  * A checked order-0 page the hot room did not take (full, or the page
  * changed state since the check): to its zone, or reported.
@@ -190,6 +190,17 @@ void free_pages(struct page *page, unsigned int order)
 		__free_page_hot_full(page);
 	else if (unlikely(mm_sleepers))
 		mm_wake_waiters();
+}
+
+/*
+ * free_pages() for a caller that must know whether the free was done (the
+ * shell's free command, tests): 0, or -EINVAL when it was refused, and
+ * reported as free_pages() reports it, with nothing changed. Always the
+ * full checks, out of line.
+ */
+static inline int free_pages_checked(struct page *page, unsigned int order)
+{
+	return __free_pages_caller(page, order, MM_CALL_SITE);
 }
 
 static inline __attribute__((always_inline))

@@ -42,6 +42,19 @@ static void check_double_free_hot(void)
 	after(MM_BUG_DOUBLE_FREE, "already free, in the hot room");
 }
 
+/* free_pages_checked() says what free_pages() did: 0, or -EINVAL. */
+static void check_free_pages_checked_result(void)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 1);
+
+	EXPECT_EQ(free_pages_checked(p, 0), -EINVAL);	/* wrong order */
+	EXPECT_EQ(mm_report_count(MM_BUG_WRONG_ORDER), 1);
+	EXPECT_EQ(free_pages_checked(p, 1), 0);
+	before();
+	EXPECT_EQ(free_pages_checked(p, 1), -EINVAL);	/* double free */
+	after(MM_BUG_DOUBLE_FREE, "already free");
+}
+
 /* Freed, merged into a bigger block, freed again: still a double free. */
 static void check_double_free_merged(void)
 {
@@ -558,6 +571,7 @@ static const struct host_test tests[] = {
 	HT(check_free_null),
 	HT(check_free_addr_misaligned),
 	HT(check_free_addr_outside_mem_map),
+	HT(check_free_pages_checked_result),
 	HT(check_double_free_racing_irq_hot),
 	HT(check_double_free_racing_irq_zone),
 	HT(check_double_free_racing_irq_zone_claim),
