@@ -198,7 +198,8 @@ void free_pages(struct page *page, unsigned int order)
  * reported as free_pages() reports it, with nothing changed. Always the
  * full checks, out of line.
  */
-static inline int free_pages_checked(struct page *page, unsigned int order)
+static inline __attribute__((always_inline))
+int free_pages_checked(struct page *page, unsigned int order)
 {
 	return __free_pages_caller(page, order, MM_CALL_SITE);
 }
