@@ -1,7 +1,11 @@
 /*
  * console.c - the list of output consoles and the shared input ring.
  *
- * Output: every registered console gets every byte, in registration order.
+ * Output: every registered console gets every byte, in registration order,
+ * from console_write(), which only the console owner calls (kernel/printk.c
+ * queues the text and decides who writes it). The owner may walk the list
+ * with interrupts on, so the list changes with interrupts off and a
+ * console leaves it only once what was queued before has been written.
  * Input: a single-producer ring filled from interrupt handlers (and the
  * keyboard's console thread) and drained by the shell. A full ring drops
  * the character and counts it, so nothing blocks inside a handler. The
@@ -12,6 +16,7 @@
 #include <asm/irqflags.h>
 #include <drivers/console.h>
 #include <kernel/arch.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
 
@@ -27,18 +32,27 @@ unsigned long console_input_dropped;
 void console_register(struct console *con)
 {
 	struct console **p = &consoles;
+	unsigned long flags;
 
+	local_irq_save(flags);	/* an owner in a handler may walk the list */
 	while (*p)
 		p = &(*p)->next;
 	con->next = NULL;
 	*p = con;
+	local_irq_restore(flags);
 }
 
+/*
+ * What was printed before gets to con first (console_flush()), so a test's
+ * capture console sees its reports, and no owner is still writing to con
+ * when it goes (where the caller can wait for a preempted owner).
+ */
 void console_unregister(struct console *con)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);	/* printk may walk the list in a handler */
+	console_flush();
+	local_irq_save(flags);	/* an owner in a handler may walk the list */
 	for (struct console **p = &consoles; *p; p = &(*p)->next) {
 		if (*p == con) {
 			*p = con->next;
@@ -48,6 +62,7 @@ void console_unregister(struct console *con)
 	local_irq_restore(flags);
 }
 
+/* The console owner only (kernel/printk.c), with interrupts on or off. */
 void console_write(const char *text, size_t len)
 {
 	for (struct console *c = consoles; c; c = c->next)

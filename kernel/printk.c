@@ -1,19 +1,251 @@
 /*
- * printk.c - the kernel log.
+ * printk.c - the kernel log: a ring of text, and one console owner.
  *
  * printk() formats into a buffer on the stack, strips the level marker,
- * and writes the text to every console if its level is at or below
- * console_loglevel. It is safe in interrupt context: interrupts are turned
- * off around the console write so that two messages never interleave.
+ * and, if the level is shown, appends the text to log_buf, a ring of
+ * LOG_BUF_SIZE bytes. Interrupts are off for that copy only. Then it tries
+ * to become the console owner (console_trylock()). The owner writes the
+ * pending text to every console a chunk at a time (up to a newline, at
+ * most CONSOLE_CHUNK bytes), with interrupts as its caller had them: on,
+ * in a thread. Why: a real 16550 at 115200 baud takes ~87 us a byte, so a
+ * line of 80 characters is ~7 ms, far too long to keep the timer and the
+ * keyboard waiting.
+ *
+ * Whoever finds the consoles owned only appends and returns; the owner
+ * writes that text too, in order, before it lets go. A printk in an
+ * interrupt handler while a thread is writing therefore costs a copy.
+ * When nobody owns the consoles, the handler becomes the owner and writes
+ * itself, interrupts off as it runs: nobody else would. Shell output
+ * (seq_console) takes the same path, so it stays in order with messages.
+ *
+ * Invariants. log_head, log_tail, log_lost and console_owner change with
+ * interrupts off only. The indices run freely (they wrap at 2^32, which
+ * LOG_BUF_SIZE divides), and 0 <= log_head - log_tail <= LOG_BUF_SIZE.
+ * Bytes [log_tail, log_head) are not yet written: producers never touch
+ * them, so the owner writes them in place. A message that does not fit is
+ * dropped whole (the newest goes: what is queued is already promised to
+ * the consoles) and counted in log_lost; "[N bytes of log lost]" is
+ * queued where the loss happened, as soon as there is room for it.
+ *
+ * The dying (panic, oops) call console_emergency(): what is pending and
+ * every message after it is written at once, whoever owns the consoles.
  */
+#include <asm/context.h>
 #include <asm/irqflags.h>
 #include <drivers/console.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <lib/format.h>
 #include <lib/seq.h>
 #include <lib/string.h>
 
+#define LOG_MASK	(LOG_BUF_SIZE - 1)
+_Static_assert((LOG_BUF_SIZE & LOG_MASK) == 0, "LOG_BUF_SIZE: a power of 2");
+
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+unsigned long log_lost_total;
+
+static char log_buf[LOG_BUF_SIZE];
+static unsigned int log_head;	/* where the next message goes */
+static unsigned int log_tail;	/* the next byte to write to the consoles */
+static unsigned long log_lost;	/* bytes dropped since the last marker */
+static owner_t console_owner;	/* who writes to the consoles, or none */
+static bool console_dying;	/* panic or oops: write everything at once */
+
+/* ---- the ring ---- */
+
+/* Interrupts off. */
+static unsigned int __log_room(void)
+{
+	return LOG_BUF_SIZE - (log_head - log_tail);
+}
+
+/* Interrupts off; the caller checked the room. */
+static void __log_copy(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		log_buf[(log_head + i) & LOG_MASK] = text[i];
+	log_head += len;
+}
+
+/*
+ * Interrupts off. If bytes were lost since the last marker, queue the
+ * marker, on a line of its own. False if even the marker does not fit.
+ */
+static bool __log_note_loss(void)
+{
+	char note[48];
+	int n = 0;
+
+	if (!log_lost)
+		return true;
+	if (log_head && log_buf[(log_head - 1) & LOG_MASK] != '\n')
+		note[n++] = '\n';	/* the loss cut a line short */
+	n += snprintf(note + n, sizeof(note) - n, "[%lu bytes of log lost]\n",
+		      log_lost);
+	if ((unsigned int)n > __log_room())
+		return false;
+	__log_copy(note, n);
+	log_lost = 0;
+	return true;
+}
+
+/* Interrupts off. Queue a whole message, or count it as lost. */
+static void __log_store(const char *text, size_t len)
+{
+	if (__log_note_loss() && len <= __log_room()) {
+		__log_copy(text, len);
+		return;
+	}
+	log_lost += len;
+	log_lost_total += len;
+}
+
+/*
+ * Interrupts off. The length of the next piece to write, starting at
+ * log_tail: up to and including a newline, at most CONSOLE_CHUNK bytes,
+ * never across the end of log_buf. 0 when nothing is pending; a loss not
+ * yet marked is marked first, so it is never left unsaid.
+ */
+static size_t __log_next_chunk(void)
+{
+	unsigned int start = log_tail & LOG_MASK;
+	size_t len = 0, max;
+
+	if (log_head == log_tail)
+		__log_note_loss();	/* the ring is empty: it fits */
+	max = MIN(log_head - log_tail, LOG_BUF_SIZE - start);
+	max = MIN(max, CONSOLE_CHUNK);
+	while (len < max && log_buf[start + len++] != '\n')
+		;
+	return len;
+}
+
+/* ---- the console owner ---- */
+
+bool console_trylock(void)
+{
+	unsigned long flags;
+	bool got;
+
+	local_irq_save(flags);
+	got = console_owner == OWNER_NONE;
+	if (got)
+		console_owner = current_owner();
+	local_irq_restore(flags);
+	return got;
+}
+
+/*
+ * The owner: write chunks until nothing is pending. Only the bounds are
+ * taken with interrupts off; the write runs with the caller's interrupt
+ * state. log_tail moves after the write, so the bytes stay out of the
+ * producers' reach while the consoles read them.
+ */
+static void console_drain(void)
+{
+	unsigned long flags;
+	unsigned int start;
+	size_t len;
+
+	for (;;) {
+		local_irq_save(flags);
+		start = log_tail;
+		len = __log_next_chunk();
+		local_irq_restore(flags);
+		if (!len)
+			return;
+		console_write(log_buf + (start & LOG_MASK), len);
+		local_irq_save(flags);
+		if (log_tail == start)	/* else a forced flush wrote it */
+			log_tail += len;
+		local_irq_restore(flags);
+	}
+}
+
+/*
+ * Let go only when nothing is pending, tested in the same interrupts-off
+ * step as the release: text appended while we wrote (its producer saw us
+ * owning and left it to us) is never stranded.
+ */
+void console_unlock(void)
+{
+	unsigned long flags;
+	bool done;
+
+	do {
+		console_drain();
+		local_irq_save(flags);
+		done = log_head == log_tail;
+		if (done)
+			console_owner = OWNER_NONE;
+		local_irq_restore(flags);
+	} while (!done);
+}
+
+/* True once every byte queued before position pos has been written. */
+static bool log_written_up_to(unsigned int pos)
+{
+	return (int)(log_tail - pos) >= 0;
+}
+
+void console_flush(void)
+{
+	unsigned long flags;
+	unsigned int target;
+
+	local_irq_save(flags);
+	target = log_head;
+	local_irq_restore(flags);
+	for (;;) {
+		if (console_trylock())
+			console_unlock();
+		if (log_written_up_to(target))
+			return;
+		/*
+		 * Owned by a preempted thread: let it run, if we may. Not if
+		 * we are the owner, called back from inside a write.
+		 */
+		if (!sched_can_sleep() || console_owner == current_owner())
+			return;
+		yield();
+	}
+}
+
+void console_flush_force(void)
+{
+	unsigned long flags;
+	size_t len;
+
+	local_irq_save(flags);
+	while ((len = __log_next_chunk())) {
+		console_write(log_buf + (log_tail & LOG_MASK), len);
+		log_tail += len;
+	}
+	local_irq_restore(flags);
+}
+
+void console_emergency(void)
+{
+	console_dying = true;
+	console_flush_force();
+}
+
+/* Queue text and write it, or leave it to the owner. Any context. */
+static void log_emit(const char *text, size_t len)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	__log_store(text, len);
+	local_irq_restore(flags);
+	if (console_dying)
+		console_flush_force();	/* the owner may never run again */
+	else if (console_trylock())
+		console_unlock();
+}
+
+/* ---- printk ---- */
 
 /* Split "\001N" off the front; returns the level and advances *text. */
 static int printk_level(const char **text, bool *cont)
@@ -38,7 +270,6 @@ int vprintk(const char *fmt, va_list ap)
 	static int last_level = LOGLEVEL_DEFAULT;
 	char buf[512];
 	const char *text = buf;
-	unsigned long flags;
 	bool cont;
 	int level, n;
 
@@ -51,9 +282,7 @@ int vprintk(const char *fmt, va_list ap)
 	last_level = level;
 	if (level > console_loglevel)
 		return 0;
-	local_irq_save(flags);
-	console_write(text, strlen(text));
-	local_irq_restore(flags);
+	log_emit(text, strlen(text));
 	return n;
 }
 
@@ -68,15 +297,16 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
-/* Shell and view output: always shown, whatever the log level. */
+/*
+ * Shell and view output: always shown, whatever the log level. Like a
+ * terminal write, it returns once the text is out (when the caller may
+ * wait): a command that stops the machine next loses nothing it said.
+ */
 static void seq_console_write(struct seq *s __unused, const char *text,
 			      size_t len)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	console_write(text, len);
-	local_irq_restore(flags);
+	log_emit(text, len);
+	console_flush();
 }
 
 struct seq seq_console = { .write = seq_console_write };

@@ -2,7 +2,9 @@
  * console.h - where printk output goes and where shell input comes from.
  *
  * Each output device (16550 serial, VGA text) registers a struct console;
- * console_write() sends text to all of them. Input characters from any
+ * console_write() sends text to all of them. printk() and the shell do not
+ * call it: they queue text in the log ring, and the console owner writes
+ * it (kernel/printk.c, include/kernel/printk.h). Input characters from any
  * device (serial receive, keyboard) are pushed with console_input_push(),
  * usually from an interrupt handler, into one small ring that the shell
  * reads with console_getc(), asleep until something arrives.
@@ -14,13 +16,18 @@
 
 struct console {
 	const char *name;
+	/* Any context; interrupts on (a thread owns) or off (in a handler). */
 	void (*write)(const char *text, size_t len);
 	struct console *next;
 };
 
 void console_register(struct console *con);
-/* Take con off the list (a test's capture console, say). Any context. */
+/*
+ * Take con off the list (a test's capture console, say), once what was
+ * queued before has been written (console_flush()). Any context.
+ */
 void console_unregister(struct console *con);
+/* Write to every console. The console owner only: see printk.h. */
 void console_write(const char *text, size_t len);
 
 /*

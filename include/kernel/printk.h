@@ -5,7 +5,12 @@
  * KERN_DEFAULT. Messages at a level numerically above the console log level
  * (loglevel= on the command line, default 7 = everything but debug) are not
  * shown. Every console (serial, VGA) receives every shown message.
- * printk() is safe in interrupt context: it never sleeps.
+ * printk() is safe in interrupt context: it never sleeps and never waits.
+ *
+ * A shown message is queued in the log ring (kernel/printk.c) and written
+ * to the consoles by the console owner, with interrupts on when the owner
+ * is a thread. So a message may reach the consoles a little after printk()
+ * returns, always in order; console_flush() waits for it.
  */
 #ifndef LABYRINTH_KERNEL_PRINTK_H
 #define LABYRINTH_KERNEL_PRINTK_H
@@ -37,6 +42,44 @@ int vprintk(const char *fmt, va_list ap);
 #define pr_notice(...)	printk(KERN_NOTICE __VA_ARGS__)
 #define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
 #define pr_debug(...)	printk(KERN_DEBUG __VA_ARGS__)
+
+/*
+ * The log ring: LOG_BUF_SIZE bytes of text queued for the consoles. A
+ * message that finds it full is dropped whole and its bytes counted in
+ * log_lost_total; "[N bytes of log lost]" then appears where it was.
+ */
+#define LOG_BUF_SIZE	(16 * 1024)	/* a power of two */
+#define CONSOLE_CHUNK	64	/* most bytes the owner writes in one go */
+extern unsigned long log_lost_total;
+
+/*
+ * The console owner writes what is queued; there is one at a time. Not a
+ * spinlock: it does not count in locks_held(), and a thread that owns the
+ * consoles may be preempted (the text waits for it meanwhile).
+ *
+ * console_trylock() - become the owner, if nobody is. Any context.
+ * console_unlock() - the owner writes everything queued, its own and what
+ * others queued meanwhile, then lets go. Writes run with the caller's
+ * interrupt state; only the chunk bounds are taken with interrupts off.
+ */
+bool console_trylock(void);
+void console_unlock(void);
+/*
+ * Wait until everything queued before the call is written. A thread that
+ * may sleep yields to an owner that was preempted; anywhere else this
+ * writes only if nobody owns the consoles, and may return early.
+ */
+void console_flush(void);
+/*
+ * Write everything queued now, interrupts off, ignoring the owner. For the
+ * dying: an owner interrupted mid-chunk may see that chunk written twice.
+ */
+void console_flush_force(void);
+/*
+ * Panic, oops, double fault: force out what is queued, and from now on
+ * write every message at once, whoever owns the consoles. Never undone.
+ */
+void console_emergency(void);
 
 /*
  * Print the current call chain (frame-pointer walk, symbol names).
