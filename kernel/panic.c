@@ -1,5 +1,9 @@
 /*
  * panic.c - the last words of the kernel.
+ *
+ * They go out through console_emergency(): printk writes each line at
+ * once, even if the code we interrupted was writing to the consoles and
+ * will never run again.
  */
 #include <asm/irqflags.h>
 #include <kernel/arch.h>
@@ -13,6 +17,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
+	console_emergency();	/* write at once, even if we owned the consoles */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

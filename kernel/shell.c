@@ -81,9 +81,10 @@ int shell_execute(struct seq *out, char *line)
 	return err;
 }
 
+/* Echo is shell output like any other: queued in order with messages. */
 static void echo(const char *s)
 {
-	console_write(s, strlen(s));
+	seq_puts(&seq_console, s);
 }
 
 /* The line being typed. Characters past the end are counted, not kept. */

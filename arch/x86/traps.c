@@ -35,6 +35,10 @@
  * the same. "stack overflow in thread N (name)" follows the first line
  * whenever CR2 lies in the guard pages under a thread stack.
  *
+ * The oops is written through console_emergency(): whatever was queued in
+ * the log, then each line at once, even if the code that faulted owned the
+ * consoles (kernel/printk.c).
+ *
  * An exception while an oops is being printed does not start a second one
  * (it could recurse forever): oops_depth catches it, one line goes straight
  * to the serial port, and the CPU halts.
@@ -173,6 +177,7 @@ static void __noreturn oops(const struct pt_regs *regs, unsigned long sp,
 	local_irq_disable();
 	if (oops_depth++)
 		oops_nested(regs->vector);
+	console_emergency();	/* the console owner may be what faulted */
 	printk(KERN_EMERG "\n");
 	oops_header(regs, cr2, has_cr2);
 	show_regs(regs, sp);
