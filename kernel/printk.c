@@ -40,6 +40,7 @@
 #include <lib/string.h>
 
 #define LOG_MASK	(LOG_BUF_SIZE - 1)
+#define LOG_NOTE_MAX	48	/* "\n[4294967295 bytes of log lost]\n" */
 _Static_assert((LOG_BUF_SIZE & LOG_MASK) == 0, "LOG_BUF_SIZE: a power of 2");
 
 int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
@@ -69,36 +70,39 @@ static void __log_copy(const char *text, size_t len)
 }
 
 /*
- * Interrupts off. If bytes were lost since the last marker, queue the
- * marker, on a line of its own. False if even the marker does not fit.
+ * Interrupts off. The marker for the bytes lost since the last one, on a
+ * line of its own, into note; its length, 0 when nothing was lost.
  */
-static bool __log_note_loss(void)
+static size_t __log_loss_note(char *note, size_t size)
 {
-	char note[48];
-	int n = 0;
+	size_t n = 0;
 
 	if (!log_lost)
-		return true;
+		return 0;
 	if (log_head && log_buf[(log_head - 1) & LOG_MASK] != '\n')
 		note[n++] = '\n';	/* the loss cut a line short */
-	n += snprintf(note + n, sizeof(note) - n, "[%lu bytes of log lost]\n",
+	n += snprintf(note + n, size - n, "[%lu bytes of log lost]\n",
 		      log_lost);
-	if ((unsigned int)n > __log_room())
-		return false;
-	__log_copy(note, n);
-	log_lost = 0;
-	return true;
+	return MIN(n, size - 1);
 }
 
-/* Interrupts off. Queue a whole message, or count it as lost. */
+/*
+ * Interrupts off. Queue a whole message, after the loss marker if one is
+ * due; or, if they do not both fit, count the message as lost.
+ */
 static void __log_store(const char *text, size_t len)
 {
-	if (__log_note_loss() && len <= __log_room()) {
-		__log_copy(text, len);
+	char note[LOG_NOTE_MAX];
+	size_t n = __log_loss_note(note, sizeof(note));
+
+	if (n + len > __log_room()) {
+		log_lost += len;
+		log_lost_total += len;
 		return;
 	}
-	log_lost += len;
-	log_lost_total += len;
+	__log_copy(note, n);
+	__log_copy(text, len);
+	log_lost = 0;
 }
 
 /*
@@ -112,8 +116,8 @@ static size_t __log_next_chunk(void)
 	unsigned int start = log_tail & LOG_MASK;
 	size_t len = 0, max;
 
-	if (log_head == log_tail)
-		__log_note_loss();	/* the ring is empty: it fits */
+	if (log_head == log_tail && log_lost)
+		__log_store("", 0);	/* just the marker: it fits now */
 	max = MIN(log_head - log_tail, LOG_BUF_SIZE - start);
 	max = MIN(max, CONSOLE_CHUNK);
 	while (len < max && log_buf[start + len++] != '\n')
@@ -137,30 +141,31 @@ bool console_trylock(void)
 }
 
 /*
- * The owner: write chunks until nothing is pending. Only the bounds are
- * taken with interrupts off; the write runs with the caller's interrupt
- * state. log_tail moves after the write, so the bytes stay out of the
- * producers' reach while the consoles read them.
+ * Write the next chunk, if any; false when nothing is pending. Only the
+ * bounds are taken with interrupts off; the write runs with the caller's
+ * interrupt state. log_tail moves after the write, so the bytes stay out
+ * of the producers' reach while the consoles read them; and only if it
+ * did not move meanwhile (a forced flush, perhaps nested in this very
+ * write, has written the chunk already).
  */
-static void console_drain(void)
+static bool console_write_chunk(void)
 {
 	unsigned long flags;
 	unsigned int start;
 	size_t len;
 
-	for (;;) {
-		local_irq_save(flags);
-		start = log_tail;
-		len = __log_next_chunk();
-		local_irq_restore(flags);
-		if (!len)
-			return;
-		console_write(log_buf + (start & LOG_MASK), len);
-		local_irq_save(flags);
-		if (log_tail == start)	/* else a forced flush wrote it */
-			log_tail += len;
-		local_irq_restore(flags);
-	}
+	local_irq_save(flags);
+	start = log_tail;
+	len = __log_next_chunk();
+	local_irq_restore(flags);
+	if (!len)
+		return false;
+	console_write(log_buf + (start & LOG_MASK), len);
+	local_irq_save(flags);
+	if (log_tail == start)
+		log_tail += len;
+	local_irq_restore(flags);
+	return true;
 }
 
 /*
@@ -174,7 +179,8 @@ void console_unlock(void)
 	bool done;
 
 	do {
-		console_drain();
+		while (console_write_chunk())
+			;
 		local_irq_save(flags);
 		done = log_head == log_tail;
 		if (done)
@@ -215,13 +221,10 @@ void console_flush(void)
 void console_flush_force(void)
 {
 	unsigned long flags;
-	size_t len;
 
 	local_irq_save(flags);
-	while ((len = __log_next_chunk())) {
-		console_write(log_buf + (log_tail & LOG_MASK), len);
-		log_tail += len;
-	}
+	while (console_write_chunk())
+		;
 	local_irq_restore(flags);
 }
 
