@@ -49,11 +49,17 @@ static void rec_write(const char *text, size_t len)
 }
 
 static struct console rec_console = { "record", rec_write, NULL };
+static int saved_loglevel;
 
-/* Start with everything queued so far written, and an empty record. */
+/*
+ * Start with everything queued so far written, and an empty record. The
+ * cases' messages are at the default level: shown even under loglevel=0.
+ */
 static void rec_start(void)
 {
 	console_flush();
+	saved_loglevel = console_loglevel;
+	console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 	rec_len = 0;
 	rec_nr = 0;
 	rec_text[0] = '\0';
@@ -65,6 +71,7 @@ static void rec_stop(void)
 {
 	console_unregister(&rec_console);
 	rec_hook = NULL;
+	console_loglevel = saved_loglevel;
 }
 
 /* Offset of the first needle at or after from, or -1. */
