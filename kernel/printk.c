@@ -16,7 +16,8 @@
  * interrupt handler while a thread is writing therefore costs a copy.
  * When nobody owns the consoles, the handler becomes the owner and writes
  * itself, interrupts off as it runs: nobody else would. Shell output
- * (seq_console) takes the same path, so it stays in order with messages.
+ * (seq_console) takes the same path, so it stays in order with messages,
+ * and then waits until it is written (console_flush()).
  *
  * Invariants. log_head, log_tail, log_lost and console_owner change with
  * interrupts off only. The indices run freely (they wrap at 2^32, which
@@ -25,7 +26,8 @@
  * them, so the owner writes them in place. A message that does not fit is
  * dropped whole (the newest goes: what is queued is already promised to
  * the consoles) and counted in log_lost; "[N bytes of log lost]" is
- * queued where the loss happened, as soon as there is room for it.
+ * queued where the loss happened: in front of the next message that fits
+ * after it, or alone once the owner has emptied the ring.
  *
  * The dying (panic, oops) call console_emergency(): what is pending and
  * every message after it is written at once, whoever owns the consoles.
