@@ -29,15 +29,22 @@ void arch_init(void)
 		IRQ_VECTOR_BASE, timer_hz, timer_divisor());
 }
 
+/*
+ * Stop for good. What is still queued in the log is written first (as far
+ * as this context can: kernel/printk.c), so no last line is lost.
+ */
 void arch_halt(void)
 {
+	console_flush();
 	for (;;) {
 		local_irq_disable();
 		cpu_halt();
 	}
 }
 
+/* Leave QEMU (isa-debug-exit), after writing what the log still holds. */
 void qemu_exit(u8 code)
 {
+	console_flush();
 	outb(0xf4, code);
 }

@@ -12,14 +12,14 @@
  */
 void arch_init(void);
 
-/* Stop this CPU for good: interrupts off, halt forever. */
+/* Stop this CPU for good: write out the log, interrupts off, halt forever. */
 void arch_halt(void) __noreturn;
 
 /*
  * Leave QEMU with an exit status through the isa-debug-exit device (test
  * builds run with -device isa-debug-exit,iobase=0xf4,iosize=0x04). QEMU's
  * status is (code << 1) | 1. Without the device this returns; the caller
- * then halts.
+ * then halts. The log is written out first (console_flush()).
  */
 void qemu_exit(u8 code);
 

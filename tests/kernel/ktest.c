@@ -124,14 +124,11 @@ static void provoke_fault(const char *kind)
 void ktest_boot(void)
 {
 	char kind[32];
-	unsigned int failed;
 
 	if (cmdline_get("fault", kind, sizeof(kind)))
 		provoke_fault(kind);
 	if (!cmdline_has("ktest"))
 		return;
-	failed = ktest_run_all();
-	console_flush();	/* the verdict line, before QEMU goes away */
-	qemu_exit(failed ? 1 : 0);
+	qemu_exit(ktest_run_all() ? 1 : 0);	/* writes the log out first */
 	arch_halt();
 }
