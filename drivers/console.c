@@ -34,7 +34,11 @@ void console_register(struct console *con)
 	struct console **p = &consoles;
 	unsigned long flags;
 
-	local_irq_save(flags);	/* an owner in a handler may walk the list */
+	/*
+	 * One pointer store links con in; interrupts off so that no owner
+	 * in a handler walks the list halfway through the search.
+	 */
+	local_irq_save(flags);
 	while (*p)
 		p = &(*p)->next;
 	con->next = NULL;
@@ -44,25 +48,36 @@ void console_register(struct console *con)
 
 /*
  * What was printed before gets to con first (console_flush()), so a test's
- * capture console sees its reports, and no owner is still writing to con
- * when it goes (where the caller can wait for a preempted owner).
+ * capture console sees its reports. Then con leaves the list. An owner
+ * preempted in the middle of con->write() may still be in it: where the
+ * caller may sleep, it waits until it can own the consoles itself, which
+ * means nobody is writing any more. Elsewhere it cannot wait, and con must
+ * stay valid until the owner is done.
  */
 void console_unregister(struct console *con)
 {
 	unsigned long flags;
 
 	console_flush();
-	local_irq_save(flags);	/* an owner in a handler may walk the list */
+	local_irq_save(flags);
 	for (struct console **p = &consoles; *p; p = &(*p)->next) {
 		if (*p == con) {
-			*p = con->next;
+			*p = con->next;	/* con->next stays: a walker goes on */
 			break;
 		}
 	}
 	local_irq_restore(flags);
+	if (!sched_can_sleep())
+		return;
+	while (!console_trylock())
+		yield();
+	console_unlock();
 }
 
-/* The console owner only (kernel/printk.c), with interrupts on or off. */
+/*
+ * Called by the console owner (kernel/printk.c), with interrupts on or off,
+ * and by a forced flush of the dying, which ignores the owner.
+ */
 void console_write(const char *text, size_t len)
 {
 	for (struct console *c = consoles; c; c = c->next)

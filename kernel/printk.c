@@ -81,7 +81,9 @@ static size_t __log_loss_note(char *note, size_t size)
 
 	if (!log_lost)
 		return 0;
-	if (log_head && log_buf[(log_head - 1) & LOG_MASK] != '\n')
+	/* Something was queued before the loss (it needs a full ring), so
+	 * the byte before log_head is real text. */
+	if (log_buf[(log_head - 1) & LOG_MASK] != '\n')
 		note[n++] = '\n';	/* the loss cut a line short */
 	n += snprintf(note + n, size - n, "[%lu bytes of log lost]\n",
 		      log_lost);
@@ -108,18 +110,26 @@ static void __log_store(const char *text, size_t len)
 }
 
 /*
+ * Interrupts off. The ring is empty but bytes were lost since the last
+ * marker: queue the marker alone (it fits now), so a loss is never left
+ * unsaid when no message comes after it.
+ */
+static void __log_mark_trailing_loss(void)
+{
+	if (log_head == log_tail && log_lost)
+		__log_store("", 0);
+}
+
+/*
  * Interrupts off. The length of the next piece to write, starting at
  * log_tail: up to and including a newline, at most CONSOLE_CHUNK bytes,
- * never across the end of log_buf. 0 when nothing is pending; a loss not
- * yet marked is marked first, so it is never left unsaid.
+ * never across the end of log_buf. 0 when nothing is pending.
  */
-static size_t __log_next_chunk(void)
+static size_t __log_chunk_len(void)
 {
 	unsigned int start = log_tail & LOG_MASK;
 	size_t len = 0, max;
 
-	if (log_head == log_tail && log_lost)
-		__log_store("", 0);	/* just the marker: it fits now */
 	max = MIN(log_head - log_tail, LOG_BUF_SIZE - start);
 	max = MIN(max, CONSOLE_CHUNK);
 	while (len < max && log_buf[start + len++] != '\n')
@@ -157,8 +167,9 @@ static bool console_write_chunk(void)
 	size_t len;
 
 	local_irq_save(flags);
+	__log_mark_trailing_loss();
 	start = log_tail;
-	len = __log_next_chunk();
+	len = __log_chunk_len();
 	local_irq_restore(flags);
 	if (!len)
 		return false;
@@ -220,13 +231,26 @@ void console_flush(void)
 	}
 }
 
+/*
+ * A forced flush may run inside a console's write (a panic there): the
+ * nested one starts again at log_tail, so it calls the same write with the
+ * same chunk. If that write fails every time, this would never end; one
+ * nested try is allowed, a deeper one only leaves its text queued.
+ */
+#define FORCE_DEPTH_MAX	2
+static unsigned int force_depth;
+
 void console_flush_force(void)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	while (console_write_chunk())
-		;
+	if (force_depth < FORCE_DEPTH_MAX) {
+		force_depth++;
+		while (console_write_chunk())
+			;
+		force_depth--;
+	}
 	local_irq_restore(flags);
 }
 

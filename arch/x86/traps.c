@@ -44,6 +44,7 @@
  * to the serial port, and the CPU halts.
  */
 #include <asm/desc.h>
+#include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
@@ -146,7 +147,10 @@ static void __noreturn oops_nested(unsigned int vector)
 
 	(void)vector;
 	serial_write(msg, sizeof(msg) - 1);
-	arch_halt();
+	for (;;) {	/* not arch_halt(): its flush could fault again */
+		local_irq_disable();
+		cpu_halt();
+	}
 }
 
 /* The first lines: the name, and for a page fault what and where. */

@@ -5,7 +5,8 @@
  * KERN_DEFAULT. Messages at a level numerically above the console log level
  * (loglevel= on the command line, default 7 = everything but debug) are not
  * shown. Every console (serial, VGA) receives every shown message.
- * printk() is safe in interrupt context: it never sleeps and never waits.
+ * printk() is safe in interrupt context: it never sleeps and never waits
+ * for anyone; when it finds the consoles free it writes them itself.
  *
  * A shown message is queued in the log ring (kernel/printk.c) and written
  * to the consoles by the console owner, with interrupts on when the owner

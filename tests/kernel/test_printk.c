@@ -276,6 +276,48 @@ static void printk_forced_flush_ignores_owner(struct ktest *t)
 	rec_stop();
 }
 
+static unsigned int nested_calls;
+
+/* A console whose write fails on G's line by panicking: a forced flush. */
+static void force_on_g(const char *text, size_t len)
+{
+	if (len < 15 || memcmp(text, "printk-nested-G", 15))
+		return;
+	nested_calls++;
+	console_flush_force();
+}
+
+/*
+ * A forced flush nested in a console's write starts again at the chunk
+ * being written. If that write forces a flush every time, the nesting
+ * stops after one level more (FORCE_DEPTH_MAX is 2): G is written three
+ * times (the owner's write, then two forced ones), the line after it once,
+ * and printk returns.
+ */
+static void printk_nested_forced_flush_ends(struct ktest *t)
+{
+	long g, h;
+
+	nested_calls = 0;
+	rec_start();
+	if (!own_consoles(t)) {
+		rec_stop();
+		return;
+	}
+	printk("printk-nested-G\n");
+	printk("printk-after-G\n");
+	rec_hook = force_on_g;
+	console_unlock();
+	rec_hook = NULL;
+	KTEST_EXPECT_EQ(t, nested_calls, 3);
+	KTEST_EXPECT_EQ(t, rec_count("printk-nested-G\n"), 3);
+	KTEST_EXPECT_EQ(t, rec_count("printk-after-G\n"), 1);
+	g = rec_find("printk-nested-G\n", 0);
+	h = rec_find("printk-after-G\n", 0);
+	KTEST_EXPECT(t, g >= 0 && h > g);
+	rec_stop();
+}
+
 #define FILLER_LEN	400	/* bytes per filler line, newline included */
 #define NR_FILLERS	(LOG_BUF_SIZE / FILLER_LEN + 4)
 
@@ -387,6 +429,36 @@ static void printk_flush_waits_for_preempted_owner(struct ktest *t)
 	rec_stop();
 }
 
+/*
+ * Where it may not sleep (interrupts off here), console_flush() cannot
+ * wait for an owner that was preempted: it returns, the text still queued
+ * for that owner, and nothing is lost.
+ */
+static void printk_flush_cannot_wait_returns(struct ktest *t)
+{
+	unsigned long flags;
+	struct thread *th;
+
+	owner_holding = owner_go = false;
+	rec_start();
+	th = kthread_create("printk-owner", hold_consoles, NULL);
+	KTEST_EXPECT(t, th != NULL);
+	for (unsigned int ms = 0; th && !owner_holding && ms < 1000; ms++)
+		msleep(1);
+	KTEST_EXPECT(t, owner_holding);
+	printk("printk-atomic-J\n");
+	local_irq_save(flags);
+	console_flush();		/* returns: it may not yield */
+	local_irq_restore(flags);
+	KTEST_EXPECT_EQ(t, rec_find("printk-atomic-J", 0), -1);
+	owner_go = true;
+	console_flush();
+	KTEST_EXPECT_EQ(t, rec_count("printk-atomic-J\n"), 1);
+	if (th)
+		KTEST_EXPECT_EQ(t, kthread_join(th), 0);
+	rec_stop();
+}
+
 static const struct ktest_case printk_cases[] = {
 	KTEST_CASE(printk_thread_writes_chunks_with_irqs_on),
 	KTEST_CASE(printk_irq_while_owned_only_queues),
@@ -395,5 +467,7 @@ static const struct ktest_case printk_cases[] = {
 	KTEST_CASE(printk_forced_flush_ignores_owner),
 	KTEST_CASE(printk_overflow_counts_and_marks),
 	KTEST_CASE(printk_flush_waits_for_preempted_owner),
+	KTEST_CASE(printk_nested_forced_flush_ends),
+	KTEST_CASE(printk_flush_cannot_wait_returns),
 };
 KTEST_SUITE(printk_suite, "printk", printk_cases);
