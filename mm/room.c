@@ -99,9 +99,10 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
  * PG_poisoned), so a block an interrupt freed meanwhile is not listed
  * twice. The lock keeps other threads out but not an interrupt, which
  * never waits for it: the test and the claim are one step with interrupts
- * off (page_claim()), or an interrupt's free could land between them. Returns -EBUSY, having done nothing, if the caller cannot wait and
- * the zone lock is busy (a collision); -EINVAL, having done nothing, if
- * the flags are no longer seen.
+ * off (page_claim()), or an interrupt's free could land between them.
+ * Returns -EBUSY, having done nothing, if the caller cannot wait and the
+ * zone lock is busy (a collision); -EINVAL, having done nothing, if the
+ * flags are no longer seen.
  */
 int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 		   u16 seen)
