@@ -399,6 +399,20 @@ static int hold_consoles(void *arg __unused)
 	return 0;
 }
 
+/* Start hold_consoles() and wait until it owns the consoles. */
+static struct thread *start_holding_owner(struct ktest *t)
+{
+	struct thread *th;
+
+	owner_holding = owner_go = false;
+	th = kthread_create("printk-owner", hold_consoles, NULL);
+	KTEST_EXPECT(t, th != NULL);
+	for (unsigned int ms = 0; th && !owner_holding && ms < 1000; ms++)
+		msleep(1);
+	KTEST_EXPECT(t, owner_holding);
+	return th;
+}
+
 /*
  * A thread that owns the consoles and is preempted holds back what others
  * print; console_flush() waits for it (yielding), and then everything is
@@ -409,13 +423,8 @@ static void printk_flush_waits_for_preempted_owner(struct ktest *t)
 	struct thread *th;
 	long h, q;
 
-	owner_holding = owner_go = false;
 	rec_start();
-	th = kthread_create("printk-owner", hold_consoles, NULL);
-	KTEST_EXPECT(t, th != NULL);
-	for (unsigned int ms = 0; th && !owner_holding && ms < 1000; ms++)
-		msleep(1);
-	KTEST_EXPECT(t, owner_holding);
+	th = start_holding_owner(t);
 	printk("printk-queued-behind\n");
 	KTEST_EXPECT_EQ(t, rec_find("printk-queued-behind", 0), -1);
 	owner_go = true;
@@ -439,13 +448,8 @@ static void printk_flush_cannot_wait_returns(struct ktest *t)
 	unsigned long flags;
 	struct thread *th;
 
-	owner_holding = owner_go = false;
 	rec_start();
-	th = kthread_create("printk-owner", hold_consoles, NULL);
-	KTEST_EXPECT(t, th != NULL);
-	for (unsigned int ms = 0; th && !owner_holding && ms < 1000; ms++)
-		msleep(1);
-	KTEST_EXPECT(t, owner_holding);
+	th = start_holding_owner(t);
 	printk("printk-atomic-J\n");
 	local_irq_save(flags);
 	console_flush();		/* returns: it may not yield */
