@@ -50,9 +50,9 @@ void console_register(struct console *con)
  * What was printed before gets to con first (console_flush()), so a test's
  * capture console sees its reports. Then con leaves the list. An owner
  * preempted in the middle of con->write() may still be in it: where the
- * caller may sleep, it waits until it can own the consoles itself, which
- * means nobody is writing any more. Elsewhere it cannot wait, and con must
- * stay valid until the owner is done.
+ * caller may sleep, console_wait_idle() waits until nobody is writing any
+ * more. Elsewhere it cannot wait, and con must stay valid until the owner
+ * is done.
  */
 void console_unregister(struct console *con)
 {
@@ -67,11 +67,7 @@ void console_unregister(struct console *con)
 		}
 	}
 	local_irq_restore(flags);
-	if (!sched_can_sleep())
-		return;
-	while (!console_trylock())
-		yield();
-	console_unlock();
+	console_wait_idle();
 }
 
 /*

@@ -231,6 +231,15 @@ void console_flush(void)
 	}
 }
 
+void console_wait_idle(void)
+{
+	if (!sched_can_sleep() || console_owner == current_owner())
+		return;
+	while (!console_trylock())
+		yield();		/* the owner was preempted: let it end */
+	console_unlock();
+}
+
 /*
  * A forced flush may run inside a console's write (a panic there): the
  * nested one starts again at log_tail, so it calls the same write with the

@@ -72,6 +72,12 @@ void console_unlock(void);
  */
 void console_flush(void);
 /*
+ * Wait until no owner is inside a console's write (by owning the consoles
+ * once). Only where the caller may sleep and is not the owner itself;
+ * elsewhere it returns at once.
+ */
+void console_wait_idle(void);
+/*
  * Write everything queued now, interrupts off, ignoring the owner. For the
  * dying: an owner interrupted mid-chunk may see that chunk written twice.
  */
