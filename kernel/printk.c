@@ -202,6 +202,16 @@ void console_unlock(void)
 	} while (!done);
 }
 
+/*
+ * May the caller wait for the owner to finish? Only a thread that may
+ * sleep (it yields to a preempted owner), and not the owner itself,
+ * called back from inside a write: it would wait for itself.
+ */
+static bool may_wait_for_owner(void)
+{
+	return sched_can_sleep() && console_owner != current_owner();
+}
+
 /* True once every byte queued before position pos has been written. */
 static bool log_written_up_to(unsigned int pos)
 {
@@ -221,19 +231,15 @@ void console_flush(void)
 			console_unlock();
 		if (log_written_up_to(target))
 			return;
-		/*
-		 * Owned by a preempted thread: let it run, if we may. Not if
-		 * we are the owner, called back from inside a write.
-		 */
-		if (!sched_can_sleep() || console_owner == current_owner())
+		if (!may_wait_for_owner())
 			return;
-		yield();
+		yield();		/* the owner was preempted: let it run */
 	}
 }
 
 void console_wait_idle(void)
 {
-	if (!sched_can_sleep() || console_owner == current_owner())
+	if (!may_wait_for_owner())
 		return;
 	while (!console_trylock())
 		yield();		/* the owner was preempted: let it end */

@@ -117,12 +117,19 @@ static bool rec_irqs_off_at(long at)
 	return rec_writes[rec_write_of(at)].irqs_off;
 }
 
-/* Take the consoles for the case; false (the case fails) if taken. */
-static bool own_consoles(struct ktest *t)
+/*
+ * rec_start(), then take the consoles for the case. False (the case fails,
+ * the record console is gone again) if somebody owns them.
+ */
+static bool rec_start_owning(struct ktest *t)
 {
-	bool got = console_trylock();
+	bool got;
 
+	rec_start();
+	got = console_trylock();
 	KTEST_EXPECT(t, got);
+	if (!got)
+		rec_stop();
 	return got;
 }
 
@@ -178,11 +185,8 @@ static void printk_irq_while_owned_only_queues(struct ktest *t)
 {
 	long a, b;
 
-	rec_start();
-	if (!own_consoles(t)) {
-		rec_stop();
+	if (!rec_start_owning(t))
 		return;
-	}
 	printk("printk-owner-A\n");
 	printk_in_irq("printk-irq-B\n");
 	KTEST_EXPECT_EQ(t, rec_find("printk-owner-A", 0), -1);
@@ -259,11 +263,8 @@ static void printk_forced_flush_ignores_owner(struct ktest *t)
 {
 	long f;
 
-	rec_start();
-	if (!own_consoles(t)) {
-		rec_stop();
+	if (!rec_start_owning(t))
 		return;
-	}
 	printk("printk-forced-F\n");
 	KTEST_EXPECT_EQ(t, rec_find("printk-forced-F", 0), -1);
 	console_flush_force();
@@ -299,11 +300,8 @@ static void printk_nested_forced_flush_ends(struct ktest *t)
 	long g, h;
 
 	nested_calls = 0;
-	rec_start();
-	if (!own_consoles(t)) {
-		rec_stop();
+	if (!rec_start_owning(t))
 		return;
-	}
 	printk("printk-nested-G\n");
 	printk("printk-after-G\n");
 	rec_hook = force_on_g;
@@ -349,11 +347,8 @@ static void printk_overflow_counts_and_marks(struct ktest *t)
 	char note[48], last[48];
 	long before, mark, after;
 
-	rec_start();
-	if (!own_consoles(t)) {
-		rec_stop();
+	if (!rec_start_owning(t))
 		return;
-	}
 	printk("printk-before-loss\n");
 	queue_fillers();
 	printk("printk-after-loss\n");
