@@ -52,6 +52,7 @@ static const struct kernel_param params[] = {
 	{ "loglevel", set_loglevel, "0..7" },
 	{ "hz", set_hz, "19..10000" },
 	{ "fault", accept_any, "" },		/* test kernel */
+	{ "ktest", accept_any, "" },		/* test kernel: ktest=SUITE,.. */
 	{ "kbd_test", accept_any, "" },		/* test kernel */
 	{ "console", accept_any, "" },
 };

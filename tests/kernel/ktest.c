@@ -15,7 +15,9 @@
  *	ok 1 mm
  *
  * and then leaves QEMU through isa-debug-exit: code 0 if every case passed
- * (QEMU exits 1), code 1 if one failed (QEMU exits 3). With `fault=KIND` it
+ * (QEMU exits 1), code 1 if one failed (QEMU exits 3). `ktest=mm,bootmem`
+ * runs only the suites named (the lab graders boot it so); a name that
+ * matches no suite is a failure of its own. With `fault=KIND` it
  * provokes a CPU exception on purpose, so that tests can check the oops.
  * Without either it returns and the kernel boots to the shell as usual.
  */
@@ -81,14 +83,60 @@ static unsigned int run_suite(const struct ktest_suite *s, unsigned int nr)
 	return failed;
 }
 
-unsigned int ktest_run_all(void)
+/* Is name one of the comma-separated words of list? ("" selects all.) */
+static bool selected(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!*list)
+		return true;
+	for (const char *p = list; *p; p++) {
+		if ((p == list || p[-1] == ',') && !strncmp(p, name, len) &&
+		    (p[len] == ',' || p[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Words of list that name no suite: each one is reported and counted. */
+static unsigned int unknown_suites(const char *list)
+{
+	unsigned int n = __ktest_suites_end - __ktest_suites_start, bad = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t len = 0;
+		unsigned int i;
+
+		while (p[len] && p[len] != ',')
+			len++;
+		for (i = 0; i < n; i++) {
+			const char *name = __ktest_suites_start[i]->name;
+
+			if (strlen(name) == len && !strncmp(name, p, len))
+				break;
+		}
+		if (len && i == n) {
+			printk(KERN_NOTICE "# ktest: no suite named '%.*s'\n",
+			       (int)len, p);
+			bad++;
+		}
+		p += len + (p[len] == ',');
+	}
+	return bad;
+}
+
+unsigned int ktest_run(const char *list)
 {
 	unsigned int n = __ktest_suites_end - __ktest_suites_start;
-	unsigned int failed = 0;
+	unsigned int failed = unknown_suites(list), planned = 0, nr = 0;
 
-	printk(KERN_NOTICE "KTAP version 1\n1..%u\n", n);
 	for (unsigned int i = 0; i < n; i++)
-		failed += run_suite(__ktest_suites_start[i], i + 1);
+		planned += selected(list, __ktest_suites_start[i]->name);
+	printk(KERN_NOTICE "KTAP version 1\n1..%u\n", planned);
+	for (unsigned int i = 0; i < n; i++)
+		if (selected(list, __ktest_suites_start[i]->name))
+			failed += run_suite(__ktest_suites_start[i], ++nr);
 	printk(KERN_NOTICE "# ktest: %u case%s failed\n", failed,
 	       failed == 1 ? "" : "s");
 	return failed;
@@ -123,12 +171,13 @@ static void provoke_fault(const char *kind)
 
 void ktest_boot(void)
 {
-	char kind[32];
+	char kind[32], suites[128] = "";
 
 	if (cmdline_get("fault", kind, sizeof(kind)))
 		provoke_fault(kind);
 	if (!cmdline_has("ktest"))
 		return;
-	qemu_exit(ktest_run_all() ? 1 : 0);	/* writes the log out first */
+	cmdline_get("ktest", suites, sizeof(suites));
+	qemu_exit(ktest_run(suites) ? 1 : 0);	/* writes the log out first */
 	arch_halt();
 }

@@ -61,7 +61,10 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	static const struct ktest_suite *var##_ptr \
 	__attribute__((used, section(".ktest_suites"))) = &var
 
-/* Run every suite, print KTAP, and return the number of failed cases. */
-unsigned int ktest_run_all(void);
+/*
+ * Run the suites named in list ("mm,bootmem"; "" for every suite), print
+ * KTAP, and return the number of failed cases.
+ */
+unsigned int ktest_run(const char *list);
 
 #endif
