@@ -65,14 +65,28 @@ static mm_inline void __freelist_del(struct zone *z, struct page *blk,
 	z->free_area[order].nr_free--;
 }
 
-/* Caller holds z->lock. Is the block at pfn a free block of this order? */
+/*
+ * Caller holds z->lock. Is the block at pfn a free block of this order,
+ * one that a block of the same order may merge with?
+ */
 static mm_inline bool __buddy_is_free(const struct zone *z, pfn_t pfn,
 				      unsigned int order)
 {
+#ifndef LAB3_STARTER		/* lab 3 solution */
 	const struct page *page = pfn_to_page(pfn);
 
 	return pfn < z->end_pfn && (page->flags & PG_buddy) &&
 	       page->order == order;
+#else				/* lab 3 starter */
+	/*
+	 * LAB 3, exercise 2 (docs/labs/lab3-buddy.md, "Freeing a block").
+	 * True when the block at pfn is listed free at exactly this order.
+	 * Three facts decide it: the frame lies inside the zone (pfn may be
+	 * past its end), its head carries PG_buddy, and its order field is
+	 * order. Until you write it, nothing merges.
+	 */
+	return false;
+#endif				/* lab 3 */
 }
 
 /* Caller holds z->lock. PG_poisoned frames in [page, page + 2^order). */
@@ -107,10 +121,25 @@ struct page *__buddy_take(struct zone *z, unsigned int order,
 	pfn = z->free_area[cur].free_list.first;
 	blk = pfn_to_page(pfn);
 	__freelist_del(z, blk, cur);
+#ifndef LAB3_STARTER		/* lab 3 solution */
 	while (cur > order) {
 		cur--;
 		__freelist_add(z, pfn + (1UL << cur), cur);
 	}
+#else				/* lab 3 starter */
+	/*
+	 * LAB 3, exercise 1 (docs/labs/lab3-buddy.md, "Taking a block").
+	 * blk (frame pfn) heads a free block of order cur >= order, just
+	 * taken off its list. Split it down to order: halve it, list the
+	 * upper half at its new order with __freelist_add(), keep the lower
+	 * half, until it has exactly the order asked for. Until you write
+	 * it, a request that needs a split puts the block back and fails.
+	 */
+	if (cur > order) {
+		__freelist_add(z, pfn, cur);
+		return NULL;
+	}
+#endif				/* lab 3 */
 	z->nr_free -= 1UL << order;
 	*poisoned = 0;
 	if (unlikely(z->nr_poisoned)) {
@@ -132,6 +161,7 @@ void __buddy_free(struct zone *z, struct page *page, unsigned int order)
 	if (order == 0 && (page->flags & PG_poisoned))
 		z->nr_poisoned++;
 	z->nr_free += 1UL << order;
+#ifndef LAB3_STARTER		/* lab 3 solution */
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1UL << order);
 
@@ -141,5 +171,39 @@ void __buddy_free(struct zone *z, struct page *page, unsigned int order)
 		pfn &= ~(1UL << order);		/* the lower half heads */
 		order++;
 	}
+#else				/* lab 3 starter */
+	/*
+	 * LAB 3, exercise 3 (docs/labs/lab3-buddy.md, "Freeing a block").
+	 * Before listing the block at pfn, merge it with its buddy while the
+	 * buddy is free (__buddy_is_free()) and order < MAX_ORDER: take the
+	 * buddy off its list with __freelist_del(), and go on with the
+	 * merged block, one order up. Which frame heads the merged block?
+	 * Until you write it, every block is listed as it comes, unmerged.
+	 */
+#endif				/* lab 3 */
 	__freelist_add(z, pfn, order);
+}
+
+/*
+ * Caller holds z->lock. List every free frame of the zone on its own, at
+ * order 0: the fallback of a kernel whose split does not work (the
+ * handout of lab 3 before exercise 1 is done; see buddy_selftest() in
+ * mm/init.c). Order-0 requests are then served without a split; larger
+ * ones fail. It uses none of the code above that a lab asks for.
+ */
+void __buddy_list_order0(struct zone *z)
+{
+	unsigned int o, i;
+	struct page *blk;
+
+	for (o = 1; o <= MAX_ORDER; o++) {
+		while ((blk = pfn_list_pop(&z->free_area[o].free_list))) {
+			pfn_t pfn = page_to_pfn(blk);
+
+			blk->flags &= (u16)~PG_buddy;
+			z->free_area[o].nr_free--;
+			for (i = 0; i < (1u << o); i++)
+				__freelist_add(z, pfn + i, 0);
+		}
+	}
 }

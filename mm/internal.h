@@ -144,6 +144,14 @@ static inline struct page *pfn_list_pop(struct pfn_list *l)
 struct page *__buddy_take(struct zone *z, unsigned int order,
 			  unsigned int *poisoned);
 void __buddy_free(struct zone *z, struct page *page, unsigned int order);
+void __buddy_list_order0(struct zone *z);
+
+/*
+ * Set at boot when the buddy self-test found that blocks cannot be split
+ * (mm/init.c): every free frame is then listed at order 0, and mm_check()
+ * does not ask for merged buddies.
+ */
+extern bool mm_buddy_degraded;
 
 static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
 {

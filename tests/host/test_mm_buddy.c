@@ -162,6 +162,8 @@ static void buddy_block_frames_out_of_rooms(void)
 	unsigned int i;
 
 	EXPECT(blk != NULL);
+	if (!blk)
+		return;
 	for (i = 1; i < 8; i++)
 		EXPECT_EQ(blk[i].flags, 0);
 	free_pages(blk, 3);
