@@ -60,7 +60,10 @@ static bool sleep_forbidden(unsigned int order, void *caller)
 	return true;
 }
 
-/* Check the poisoned frames of a block just taken; clear their mark. */
+/*
+ * Check the poisoned frames of a block just taken (in transit: no other
+ * context touches it); clear their mark.
+ */
 static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 {
 	unsigned int i, offset;
@@ -77,20 +80,28 @@ static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 	}
 }
 
-/* Make the block taken from a room an allocated block for ac. */
+/*
+ * Make the block taken from a room (in transit, moved by this context) an
+ * allocated block for ac. Its order and owner are written first and its
+ * flags last, in one store: a check that runs at any point in between (an
+ * interrupt, or this thread switched out) sees a block in transit, then an
+ * allocated block, never half of each.
+ */
 static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 {
 	if (unlikely(ac->poisoned || (page->flags & PG_poisoned)))
 		alloc_check_poison(page, ac);
-	page->flags = PG_head;
 	page->order = (u8)ac->order;
 	if (ac->gfp & __GFP_EXCLUSIVE) {
-		page->flags |= PG_exclusive;
 		page->owner = current_owner();
+		page->flags = PG_head | PG_exclusive;
 		if (!ac->from_pool)
 			memset(page_address(page), 0, PAGE_SIZE);
-	} else if (ac->gfp & __GFP_ZERO) {
-		memset(page_address(page), 0, PAGE_SIZE << ac->order);
+	} else {
+		page->owner = OWNER_NONE;	/* the mover's, till now */
+		page->flags = PG_head;
+		if (ac->gfp & __GFP_ZERO)
+			memset(page_address(page), 0, PAGE_SIZE << ac->order);
 	}
 }
 

@@ -155,6 +155,7 @@ int excl_room_refill(int id)
 int excl_room_destroy(int id)
 {
 	void *caller = __builtin_return_address(0);
+	owner_t mover = current_owner();
 	struct excl_room *room;
 	struct page *page;
 	unsigned long flags;
@@ -172,15 +173,15 @@ int excl_room_destroy(int id)
 	for (;;) {
 		local_irq_save(flags);
 		page = pfn_list_pop(&room->list);
-		if (page)
+		if (page) {
 			room->count--;
-		else
+			transit_begin(page, 0, mover);	/* to its zone */
+		} else {
 			room->name = NULL;	/* empty: free the slot */
+		}
 		local_irq_restore(flags);
 		if (!page)
 			break;
-		page->flags = 0;
-		page->owner = OWNER_NONE;
 		zone_room_put(page, 0, false);
 		freed++;
 	}
@@ -189,7 +190,11 @@ int excl_room_destroy(int id)
 	return freed;
 }
 
-/* Pop a zeroed page from owner's room, or NULL. Any context. */
+/*
+ * Pop a zeroed page from owner's room (owner: the caller's context), or
+ * NULL. The page is in transit until alloc_prep() hands it out. Any
+ * context.
+ */
 struct page *excl_room_take(owner_t owner)
 {
 	struct excl_room *room;
@@ -205,7 +210,7 @@ struct page *excl_room_take(owner_t owner)
 		if (page) {
 			room->count--;
 			room->stats.served++;
-			page->flags = 0;
+			transit_begin(page, 0, owner);
 		} else {
 			room->stats.misses++;
 		}

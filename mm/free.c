@@ -89,6 +89,11 @@ static noinline void free_bad(struct page *page, unsigned int order,
 		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
 			  "double free: the page is already free, in %s",
 			  free_room_name(page));
+	else if (page->flags & PG_transit)
+		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
+			  "double free: the block is in transit between two "
+			  "rooms (%s is moving it), not allocated",
+			  owner_name(page->owner, who, sizeof(who)));
 	else
 		mm_report(MM_BUG_NOT_ALLOCATED, fn, caller, pfn, order,
 			  "free of a page never allocated (not the head of an "
@@ -155,10 +160,13 @@ noinline int __free_pages_caller(struct page *page, unsigned int order,
 		free_bad(page, order, caller);
 		return -EINVAL;
 	}
-	if (page->flags & PG_exclusive) {
+	/*
+	 * The owner stays until a room claims the page (it means nothing
+	 * there): cleared here, the page would look like an exclusive page
+	 * with no owner to a check that ran before the claim.
+	 */
+	if (page->flags & PG_exclusive)
 		page_poison(page);
-		page->owner = OWNER_NONE;
-	}
 	seen = page->flags;
 	if (order == 0)
 		ret = hot_room_put(page, false, seen);

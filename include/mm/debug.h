@@ -33,10 +33,17 @@ const char *mm_bug_name(enum mm_bug kind);
 
 /*
  * Verify every invariant of every room; print each mismatch. Returns 0 if all
- * hold, else minus the number of mismatches. Process context (takes the zone
- * locks, turns interrupts off for the hot and exclusive rooms); walks all of
- * mem_map, so it is for tests and debugging, not hot paths.
+ * hold, else minus the number of mismatches. A block that another context is
+ * moving between rooms (in transit, PG_transit) is accounted for, not lost:
+ * the check runs true beside threads and interrupts that allocate and free.
+ * Any context: it turns interrupts off and takes every zone lock without
+ * waiting; if one is busy (only in an interrupt that arrived while the code
+ * it interrupted held it, or with the caller holding it) it checks nothing,
+ * says so, and returns -EBUSY. Walks all of mem_map, with interrupts off:
+ * for tests and debugging, not hot paths.
  */
 int mm_check(void);
+/* Frames the last mm_check() found in transit (0 before the first). */
+unsigned long mm_check_in_transit(void);
 
 #endif
