@@ -71,10 +71,20 @@ static struct page *__hot_pop(struct hot_room *hot, owner_t mover)
 struct page *hot_room_take(void)
 {
 	struct hot_room *hot = &hot_rooms[smp_processor_id()];
-	owner_t mover = current_owner();
 	struct page *page;
 	unsigned long flags;
+	owner_t mover;
 
+	/*
+	 * Plainly empty (read as a hint): a miss, without asking who moves
+	 * the page. A page an interrupt frees just after is missed, as if
+	 * it came a moment later.
+	 */
+	if (!hot_room_pages(hot)) {
+		stat_inc(&hot->stats.misses);
+		return NULL;
+	}
+	mover = current_owner();
 	local_irq_save(flags);
 	page = __hot_pop(hot, mover);
 	if (page)
