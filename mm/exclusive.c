@@ -10,6 +10,10 @@
  * An allocated exclusive page has PG_head | PG_exclusive and its owner.
  * Freed, it is filled with PAGE_POISON and marked PG_poisoned before it
  * returns to any room; alloc.c checks the poison when it is handed out again.
+ *
+ * A page popped from a room (by its owner's allocation, or by a destroy)
+ * leaves in transit (PG_transit, with its mover) in the same section with
+ * interrupts off, so mm_check() finds it while its mover is switched out.
  */
 #include "internal.h"
 #include <lib/string.h>

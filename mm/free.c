@@ -21,7 +21,11 @@
  * block therefore tests its head's flags again where it claims it, with
  * interrupts off (in the hot room, or under the zone lock: page_claim()),
  * and refuses it if they changed: of two racing frees, the second is
- * reported, not done twice.
+ * reported, not done twice. If the interrupt also allocated the block
+ * again, the flags are as the check saw them and the new allocation is
+ * freed, unreported; only an exclusive page of another owner is caught
+ * there (a foreign free). docs/mm.md, "What a double free check cannot
+ * see", says why.
  */
 #include "internal.h"
 

@@ -21,7 +21,9 @@
  * Invariants: every page in pages[0..count) and on spill has PG_hot (and
  * maybe PG_poisoned) and nothing else, and order 0; nr_spill is the length
  * of spill. Its pages are not in any zone's nr_free, so the watermarks do
- * not see them.
+ * not see them. A page popped out of line (the slow pop, the give-back)
+ * leaves in transit (PG_transit, with its mover), in the same section with
+ * interrupts off, so mm_check() finds it while its mover is switched out.
  */
 #include "internal.h"
 

@@ -2,8 +2,10 @@
  * mm/debug.h - the allocator's checks, as tests, gdb and the shell see them.
  *
  * Every bad call is reported through mm_report() (mm/report.c: break there),
- * rate-limited per kind, counted, and refused with the state unchanged.
- * mm_check() recounts every room from scratch.
+ * rate-limited per kind, counted, and refused with the state unchanged. Not
+ * seen: a second free of a block allocated again since the first, which
+ * looks like a correct free (docs/mm.md, "What a double free check cannot
+ * see"). mm_check() recounts every room from scratch.
  */
 #ifndef LABYRINTH_MM_DEBUG_H
 #define LABYRINTH_MM_DEBUG_H
@@ -11,7 +13,7 @@
 #include <types.h>
 
 enum mm_bug {
-	MM_BUG_DOUBLE_FREE,	/* free of a page that is already free */
+	MM_BUG_DOUBLE_FREE,	/* free of a page already free, or in transit */
 	MM_BUG_NOT_ALLOCATED,	/* free of a page no allocation handed out */
 	MM_BUG_RESERVED,	/* free of a reserved frame */
 	MM_BUG_WRONG_ORDER,	/* free with another order than allocated */
