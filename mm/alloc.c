@@ -82,10 +82,11 @@ static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 
 /*
  * Make the block taken from a room (in transit, moved by this context) an
- * allocated block for ac. Its order and owner are written first and its
- * flags last, in one store: a check that runs at any point in between (an
- * interrupt, or this thread switched out) sees a block in transit, then an
- * allocated block, never half of each.
+ * allocated block for ac. Its order, and its owner as an exclusive page
+ * (the current context), are already what transit_begin() wrote, so the
+ * one store of its flags turns a whole block in transit into a whole
+ * allocated block: a check that runs at any point (in an interrupt, or
+ * while this thread is switched out) sees one or the other.
  */
 static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 {
