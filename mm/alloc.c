@@ -60,7 +60,10 @@ static bool sleep_forbidden(unsigned int order, void *caller)
 	return true;
 }
 
-/* Check the poisoned frames of a block just taken; clear their mark. */
+/*
+ * Check the poisoned frames of a block just taken (in transit: no other
+ * context touches it); clear their mark.
+ */
 static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 {
 	unsigned int i, offset;
@@ -77,20 +80,29 @@ static void alloc_check_poison(struct page *page, const struct alloc_ctx *ac)
 	}
 }
 
-/* Make the block taken from a room an allocated block for ac. */
+/*
+ * Make the block taken from a room (in transit, moved by this context) an
+ * allocated block for ac. Its order, and its owner as an exclusive page
+ * (the current context), are already what transit_begin() wrote, so the
+ * one store of its flags turns a whole block in transit into a whole
+ * allocated block: a check that runs at any point (in an interrupt, or
+ * while this thread is switched out) sees one or the other.
+ */
 static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 {
 	if (unlikely(ac->poisoned || (page->flags & PG_poisoned)))
 		alloc_check_poison(page, ac);
-	page->flags = PG_head;
 	page->order = (u8)ac->order;
 	if (ac->gfp & __GFP_EXCLUSIVE) {
-		page->flags |= PG_exclusive;
 		page->owner = current_owner();
+		page->flags = PG_head | PG_exclusive;
 		if (!ac->from_pool)
 			memset(page_address(page), 0, PAGE_SIZE);
-	} else if (ac->gfp & __GFP_ZERO) {
-		memset(page_address(page), 0, PAGE_SIZE << ac->order);
+	} else {
+		page->owner = OWNER_NONE;	/* the mover's, till now */
+		page->flags = PG_head;
+		if (ac->gfp & __GFP_ZERO)
+			memset(page_address(page), 0, PAGE_SIZE << ac->order);
 	}
 }
 

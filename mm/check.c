@@ -6,23 +6,41 @@
  * is left free and unmerged; it marks each frame a hot room holds
  * (PG_checked), so a frame held twice is found. The map pass walks mem_map
  * in frame order, block by block, and checks that every frame is in
- * exactly one place (reserved, a free block, a room, an allocated block):
- * no overlap, no lost frame, no PG_hot frame outside the hot rooms,
- * allocated heads aligned to an order up to MAX_ORDER, exclusive pages with
- * a real owner, and totals that match the counters. The marks are cleared
- * before mm_check() returns.
+ * exactly one place (reserved, a free block, a room, an allocated block, a
+ * block in transit): no overlap, no lost frame, no PG_hot frame outside the
+ * hot rooms, allocated heads aligned to an order up to MAX_ORDER, exclusive
+ * pages with a real owner, and totals that match the counters. The marks
+ * are cleared before mm_check() returns.
+ *
+ * Frames in transit. A move from one room to another, or from a room to
+ * its caller, takes several steps, and the mover may be switched out (or
+ * interrupted) between them, for as long as the scheduler likes. So the
+ * step that takes a block out of its room marks it PG_transit, with its
+ * order and its mover, and the step that puts it in the next room or
+ * hands it out clears the mark (include/mm/page.h). The check counts such
+ * a block as accounted for if its mover may be in the middle of a move
+ * now: any thread but the one running the check (an interrupt handler
+ * cannot be, seen from a thread: it runs to its end first). A block left
+ * in transit by the caller, or by an interrupt, is lost. What the check
+ * cannot tell: a thread that left a block in transit for good and went on
+ * (or ended), seen from another thread.
  *
  * mm_check() holds both zone locks (DMA, then Normal: the only place two are
- * held) with interrupts off for the whole walk. Process context.
+ * held) with interrupts off for the whole walk. Any context: it never
+ * waits for a lock, so in an interrupt that arrived while a zone lock was
+ * held it checks nothing and says so (-EBUSY).
  */
 #include "internal.h"
 
 struct tally {
 	unsigned long zone_free[MAX_NR_ZONES];
 	unsigned long zone_poisoned[MAX_NR_ZONES];
-	unsigned long hot, pool, alloc, reserved;
+	unsigned long hot, pool, alloc, transit, reserved;
 	int bad;
 };
+
+/* Frames the last mm_check() found in transit (mm_check_in_transit()). */
+static unsigned long last_transit;
 
 #define CHECK(t, cond, ...) do { \
 	if (unlikely(!(cond))) { \
@@ -179,25 +197,67 @@ static void check_rooms(struct tally *t)
 }
 
 /*
- * An allocated block's head: an order up to MAX_ORDER, aligned to it, in
- * one zone; an exclusive page is order 0 with an IRQ or thread owner.
- * Returns the order to step over (0 if it is not believable).
+ * The head of a block that is not free (allocated, or in transit): an
+ * order up to MAX_ORDER, aligned to it, in one zone. Returns the order to
+ * step over (0 if it is not believable).
  */
-static unsigned int check_alloc(struct tally *t, pfn_t pfn,
-				const struct page *page)
+static unsigned int check_block_head(struct tally *t, pfn_t pfn,
+				     const struct page *page, const char *what)
 {
 	unsigned int order = page->order;
 
 	if (order > MAX_ORDER || !pfn_aligned(pfn, order) ||
 	    pfn + (1UL << order) > pfn_zone(pfn)->end_pfn) {
-		CHECK(t, false, "pfn %#lx: allocated block of order %u is "
-		      "not aligned, too big or past its zone\n", pfn, order);
+		CHECK(t, false, "pfn %#lx: %s block of order %u is not "
+		      "aligned, too big or past its zone\n", pfn, what, order);
 		return 0;
 	}
+	return order;
+}
+
+/*
+ * An allocated block's head (check_block_head()); an exclusive page is
+ * order 0 with an IRQ or thread owner.
+ */
+static unsigned int check_alloc(struct tally *t, pfn_t pfn,
+				const struct page *page)
+{
+	unsigned int order = check_block_head(t, pfn, page, "allocated");
+
 	if (page->flags & PG_exclusive)
 		CHECK(t, order == 0 && owner_valid(page->owner), "pfn %#lx: "
 		      "exclusive page of order %u, owner %#x\n", pfn, order,
 		      page->owner);
+	return order;
+}
+
+/*
+ * Could mover be in the middle of a move while this check runs? Not if it
+ * is the context running the check; and not if it is an interrupt handler
+ * while the check runs in a thread: a handler runs to its end before any
+ * thread runs again. Any other thread may have been switched out mid-move.
+ */
+static bool mover_may_be_moving(owner_t mover)
+{
+	if (!owner_valid(mover) || mover == current_owner())
+		return false;
+	return in_interrupt() || OWNER_IS_THREAD(mover);
+}
+
+/*
+ * A block in transit (PG_transit): shaped as an allocated block, and moved
+ * by a context that may be in the middle of the move now. A block whose
+ * mover cannot be is lost: a move that never ended.
+ */
+static unsigned int check_transit(struct tally *t, pfn_t pfn,
+				  const struct page *page)
+{
+	unsigned int order = check_block_head(t, pfn, page, "in-transit");
+	char who[48];
+
+	CHECK(t, mover_may_be_moving(page->owner), "pfn %#lx order %u: in "
+	      "transit, moved by %s, which cannot be moving it now: lost\n",
+	      pfn, order, owner_name(page->owner, who, sizeof(who)));
 	return order;
 }
 
@@ -240,6 +300,9 @@ static void check_map(struct tally *t)
 		} else if (page->flags & PG_head) {
 			order = check_alloc(t, pfn, page);
 			t->alloc += 1UL << order;
+		} else if (page->flags & PG_transit) {
+			order = check_transit(t, pfn, page);
+			t->transit += 1UL << order;
 		} else if (page->flags & PG_hot) {
 			CHECK(t, page->flags & PG_checked, "pfn %#lx is PG_hot "
 			      "but in no hot room\n", pfn);
@@ -277,13 +340,46 @@ static void check_totals(struct tally *t)
 		managed += zones[i].present;
 	}
 	CHECK(t, t->hot == hot, "map has %lu hot, rooms %lu\n", t->hot, hot);
-	CHECK(t, t->alloc + free + t->hot + t->pool == managed, "map has "
-	      "%lu allocated + %lu free + %lu hot + %lu pool, zones manage "
-	      "%lu\n", t->alloc, free, t->hot, t->pool, managed);
+	CHECK(t, t->alloc + t->transit + free + t->hot + t->pool == managed,
+	      "map has %lu allocated + %lu in transit + %lu free + %lu hot + "
+	      "%lu pool, zones manage %lu\n", t->alloc, t->transit, free,
+	      t->hot, t->pool, managed);
 	CHECK(t, t->pool == pool, "map has %lu pool pages, rooms %lu\n",
 	      t->pool, pool);
 	CHECK(t, t->reserved == mm_reserved_pages, "map has %lu reserved, "
 	      "expected %lu\n", t->reserved, mm_reserved_pages);
+}
+
+/*
+ * Take every zone lock, without waiting: in a thread they are free (a
+ * holder is never switched out), so only an interrupt that arrived while
+ * the code it interrupted held one finds one busy; waiting there would
+ * never end. False, with no lock held, if one is busy.
+ */
+static bool check_lock_zones(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		if (spin_trylock(&zones[i].lock))
+			continue;
+		printk(KERN_ERR "mm_check: the %s zone lock is busy (held by "
+		       "this context, or by the code this interrupt "
+		       "interrupted): not checked\n",
+		       zones[i].name);
+		while (i-- > 0)
+			spin_unlock(&zones[i].lock);
+		return false;
+	}
+	return true;
+}
+
+static void check_unlock_zones(void)
+{
+	unsigned int i;
+
+	for (i = MAX_NR_ZONES; i-- > 0;)
+		spin_unlock(&zones[i].lock);
 }
 
 int mm_check(void)
@@ -295,8 +391,10 @@ int mm_check(void)
 	if (!mem_map)
 		return -EINVAL;
 	local_irq_save(flags);
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		spin_lock(&zones[i].lock);
+	if (!check_lock_zones()) {
+		local_irq_restore(flags);
+		return -EBUSY;
+	}
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		check_zone_lists(&t, &zones[i]);
 	check_rooms(&t);
@@ -304,8 +402,13 @@ int mm_check(void)
 	check_totals(&t);
 	for (i = 0; i < NR_CPUS; i++)
 		unmark_hot(&hot_rooms[i]);
-	for (i = MAX_NR_ZONES; i-- > 0;)
-		spin_unlock(&zones[i].lock);
+	check_unlock_zones();
+	last_transit = t.transit;
 	local_irq_restore(flags);
 	return -t.bad;
+}
+
+unsigned long mm_check_in_transit(void)
+{
+	return last_transit;
 }

@@ -10,6 +10,10 @@
  * An allocated exclusive page has PG_head | PG_exclusive and its owner.
  * Freed, it is filled with PAGE_POISON and marked PG_poisoned before it
  * returns to any room; alloc.c checks the poison when it is handed out again.
+ *
+ * A page popped from a room (by its owner's allocation, or by a destroy)
+ * leaves in transit (PG_transit, with its mover) in the same section with
+ * interrupts off, so mm_check() finds it while its mover is switched out.
  */
 #include "internal.h"
 #include <lib/string.h>
@@ -155,6 +159,7 @@ int excl_room_refill(int id)
 int excl_room_destroy(int id)
 {
 	void *caller = __builtin_return_address(0);
+	owner_t mover = current_owner();
 	struct excl_room *room;
 	struct page *page;
 	unsigned long flags;
@@ -172,15 +177,15 @@ int excl_room_destroy(int id)
 	for (;;) {
 		local_irq_save(flags);
 		page = pfn_list_pop(&room->list);
-		if (page)
+		if (page) {
 			room->count--;
-		else
+			transit_begin(page, 0, mover);	/* to its zone */
+		} else {
 			room->name = NULL;	/* empty: free the slot */
+		}
 		local_irq_restore(flags);
 		if (!page)
 			break;
-		page->flags = 0;
-		page->owner = OWNER_NONE;
 		zone_room_put(page, 0, false);
 		freed++;
 	}
@@ -189,7 +194,11 @@ int excl_room_destroy(int id)
 	return freed;
 }
 
-/* Pop a zeroed page from owner's room, or NULL. Any context. */
+/*
+ * Pop a zeroed page from owner's room (owner: the caller's context), or
+ * NULL. The page is in transit until alloc_prep() hands it out. Any
+ * context.
+ */
 struct page *excl_room_take(owner_t owner)
 {
 	struct excl_room *room;
@@ -205,7 +214,7 @@ struct page *excl_room_take(owner_t owner)
 		if (page) {
 			room->count--;
 			room->stats.served++;
-			page->flags = 0;
+			transit_begin(page, 0, owner);
 		} else {
 			room->stats.misses++;
 		}

@@ -21,7 +21,11 @@
  * block therefore tests its head's flags again where it claims it, with
  * interrupts off (in the hot room, or under the zone lock: page_claim()),
  * and refuses it if they changed: of two racing frees, the second is
- * reported, not done twice.
+ * reported, not done twice. If the interrupt also allocated the block
+ * again, the flags are as the check saw them and the new allocation is
+ * freed, unreported; only an exclusive page of another owner is caught
+ * there (a foreign free). docs/mm.md, "What a double free check cannot
+ * see", says why.
  */
 #include "internal.h"
 
@@ -89,6 +93,11 @@ static noinline void free_bad(struct page *page, unsigned int order,
 		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
 			  "double free: the page is already free, in %s",
 			  free_room_name(page));
+	else if (page->flags & PG_transit)
+		mm_report(MM_BUG_DOUBLE_FREE, fn, caller, pfn, order,
+			  "double free: the block is in transit between two "
+			  "rooms (%s is moving it), not allocated",
+			  owner_name(page->owner, who, sizeof(who)));
 	else
 		mm_report(MM_BUG_NOT_ALLOCATED, fn, caller, pfn, order,
 			  "free of a page never allocated (not the head of an "
@@ -155,10 +164,13 @@ noinline int __free_pages_caller(struct page *page, unsigned int order,
 		free_bad(page, order, caller);
 		return -EINVAL;
 	}
-	if (page->flags & PG_exclusive) {
+	/*
+	 * The owner stays until a room claims the page (it means nothing
+	 * there): cleared here, the page would look like an exclusive page
+	 * with no owner to a check that ran before the claim.
+	 */
+	if (page->flags & PG_exclusive)
 		page_poison(page);
-		page->owner = OWNER_NONE;
-	}
 	seen = page->flags;
 	if (order == 0)
 		ret = hot_room_put(page, false, seen);

@@ -21,7 +21,9 @@
  * Invariants: every page in pages[0..count) and on spill has PG_hot (and
  * maybe PG_poisoned) and nothing else, and order 0; nr_spill is the length
  * of spill. Its pages are not in any zone's nr_free, so the watermarks do
- * not see them.
+ * not see them. A page popped out of line (the slow pop, the give-back)
+ * leaves in transit (PG_transit, with its mover), in the same section with
+ * interrupts off, so mm_check() finds it while its mover is switched out.
  */
 #include "internal.h"
 
@@ -42,8 +44,11 @@ void hot_room_init(unsigned int high)
 	}
 }
 
-/* Interrupts are off. Pop the top page (spilled pages last), or NULL. */
-static struct page *__hot_pop(struct hot_room *hot)
+/*
+ * Interrupts are off. Pop the top page (spilled pages last), or NULL; it
+ * leaves in transit, moved by mover.
+ */
+static struct page *__hot_pop(struct hot_room *hot, owner_t mover)
 {
 	struct page *page;
 
@@ -55,23 +60,35 @@ static struct page *__hot_pop(struct hot_room *hot)
 			return NULL;
 		hot->nr_spill--;
 	}
-	page->flags &= (u16)~PG_hot;
+	transit_begin(page, 0, mover);
 	return page;
 }
 
 /*
  * Pop a page from this CPU's hot room, or NULL, poisoned pages included
- * (the caller checks them). Any context. This is the hot step of a path;
- * the common case never gets here (hot_room_alloc(), mm/hot.h).
+ * (the caller checks them). The page is in transit until alloc_prep()
+ * hands it out. Any context. This is the hot step of a path; the common
+ * case never gets here (hot_room_alloc(), mm/hot.h).
  */
 struct page *hot_room_take(void)
 {
 	struct hot_room *hot = &hot_rooms[smp_processor_id()];
 	struct page *page;
 	unsigned long flags;
+	owner_t mover;
 
+	/*
+	 * Plainly empty (read as a hint): a miss, without asking who moves
+	 * the page. A page an interrupt frees just after is missed, as if
+	 * it came a moment later.
+	 */
+	if (!hot_room_pages(hot)) {
+		stat_inc(&hot->stats.misses);
+		return NULL;
+	}
+	mover = current_owner();
 	local_irq_save(flags);
-	page = __hot_pop(hot);
+	page = __hot_pop(hot, mover);
 	if (page)
 		hot->stats.served++;
 	else
@@ -84,7 +101,8 @@ struct page *hot_room_take(void)
  * Push a free order-0 page if the room is below its high mark, or always if
  * force. seen is the page's flags as the caller last saw them: they are
  * tested again here, with interrupts off, where the push claims the page.
- * Its flags become PG_hot (PG_poisoned kept) and its order 0. Returns 0, or
+ * Its flags become PG_hot (PG_poisoned kept), its order 0 and its owner
+ * OWNER_NONE (the page may arrive in transit). Returns 0, or
  * -EBUSY (the room is full) or -EINVAL (the flags are no longer seen), the
  * page left alone.
  */
@@ -102,6 +120,7 @@ int hot_room_put(struct page *page, bool force, u16 seen)
 	} else {
 		page->flags = (u16)((page->flags & PG_poisoned) | PG_hot);
 		page->order = 0;
+		page->owner = OWNER_NONE;	/* no stale owner or mover */
 		if (hot->count < HOT_MAX) {
 			hot->pages[hot->count++] = page;
 		} else {
@@ -115,9 +134,11 @@ int hot_room_put(struct page *page, bool force, u16 seen)
 
 /*
  * Interrupts are off. Pop a page to give back while the room holds more
- * than keep: spilled pages first, then the top of the stack.
+ * than keep: spilled pages first, then the top of the stack. It leaves in
+ * transit, moved by mover, until its zone (or the room again) takes it.
  */
-static struct page *__hot_pop_excess(struct hot_room *hot, unsigned int keep)
+static struct page *__hot_pop_excess(struct hot_room *hot, unsigned int keep,
+				     owner_t mover)
 {
 	struct page *page;
 
@@ -128,7 +149,7 @@ static struct page *__hot_pop_excess(struct hot_room *hot, unsigned int keep)
 		hot->nr_spill--;
 	else
 		page = hot->pages[--hot->count];
-	page->flags &= (u16)~PG_hot;
+	transit_begin(page, 0, mover);
 	return page;
 }
 
@@ -142,13 +163,14 @@ static struct page *__hot_pop_excess(struct hot_room *hot, unsigned int keep)
 unsigned int hot_room_give_back(unsigned int keep, bool cannot_wait)
 {
 	struct hot_room *hot = &hot_rooms[smp_processor_id()];
+	owner_t mover = current_owner();
 	struct page *page;
 	unsigned long flags;
 	unsigned int n = 0;
 
 	for (;;) {
 		local_irq_save(flags);
-		page = __hot_pop_excess(hot, keep);
+		page = __hot_pop_excess(hot, keep, mover);
 		local_irq_restore(flags);
 		if (!page)
 			break;

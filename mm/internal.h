@@ -164,7 +164,17 @@ static inline bool pfn_aligned(pfn_t pfn, unsigned int order)
  * Claim a page being freed: if its flags are still seen, set them to
  * claimed and return true; else change nothing and return false. One step
  * with interrupts off, so of a thread and an interrupt freeing the same
- * page at once, exactly one claims it and the other is reported.
+ * page at once, exactly one claims it, and the other finds the page free
+ * (or on its way to a room) and is reported.
+ *
+ * What this does not catch: if the interrupt frees the page and allocates
+ * it again before the thread claims it, the flags are seen again (PG_head,
+ * the same order) and the thread's free claims the interrupt's new
+ * allocation, unreported. Nothing in struct page can tell the two
+ * allocations apart, because the freeing caller holds only the pointer: it
+ * is the same as the interrupt running just before the thread's free. The
+ * one case caught is a new allocation that is an exclusive page of another
+ * owner: the thread's free is then a foreign free (docs/mm.md, "Checks").
  */
 static inline bool page_claim(struct page *page, u16 seen, u16 claimed)
 {
@@ -177,6 +187,22 @@ static inline bool page_claim(struct page *page, u16 seen, u16 claimed)
 		page->flags = claimed;
 	local_irq_restore(flags);
 	return ok;
+}
+
+/*
+ * A block leaves its room: mark it in transit, with its order and the
+ * context moving it (mover: current_owner()). Call it in the step that
+ * takes the block out (interrupts off, or under the zone lock), so that no
+ * moment leaves the block in no room and not in transit. The step that
+ * puts it in another room or hands it out clears PG_transit (page_claim(),
+ * hot_room_put(), alloc_prep()). PG_poisoned is kept.
+ */
+static inline void transit_begin(struct page *page, unsigned int order,
+				 owner_t mover)
+{
+	page->order = (u8)order;
+	page->owner = mover;
+	page->flags = (u16)((page->flags & PG_poisoned) | PG_transit);
 }
 
 #define HOT_HIGH_DEFAULT	64

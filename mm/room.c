@@ -45,6 +45,21 @@ static inline bool zone_plainly_short(const struct zone *z, unsigned int order,
 	return z->nr_free < (1UL << order) + need_after;
 }
 
+/*
+ * Caller holds z->lock. Take a block of ac's order from z's lists, in
+ * transit (moved by the current context) until alloc_prep() hands it out:
+ * marked under the lock, so mm_check(), which takes every zone lock, never
+ * sees it off the lists and unmarked. NULL if no order can serve.
+ */
+static struct page *__zone_take(struct zone *z, struct alloc_ctx *ac)
+{
+	struct page *page = __buddy_take(z, ac->order, &ac->poisoned);
+
+	if (page)
+		transit_begin(page, ac->order, current_owner());
+	return page;
+}
+
 /* Serve ac from z if z keeps at least wmark[mark] free frames after. */
 struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark)
@@ -61,7 +76,7 @@ struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait))
 		return NULL;
 	if (z->nr_free >= need)
-		page = __buddy_take(z, ac->order, &ac->poisoned);
+		page = __zone_take(z, ac);
 	if (page)
 		z->room.served++;
 	spin_unlock(&z->lock);
@@ -83,7 +98,7 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 	}
 	if (!zone_lock_or_collide(z, &z->reserve, ac->cannot_wait))
 		return NULL;
-	page = __buddy_take(z, ac->order, &ac->poisoned);
+	page = __zone_take(z, ac);
 	if (page)
 		z->reserve.served++;
 	spin_unlock(&z->lock);
@@ -115,14 +130,17 @@ int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 		spin_unlock(&z->lock);
 		return -EINVAL;
 	}
+	page->owner = OWNER_NONE;	/* claimed: no interrupt reaches it */
 	__buddy_free(z, page, order);
 	spin_unlock(&z->lock);
 	return 0;
 }
 
 /*
- * Give a free block that no room holds (head flags 0 or PG_poisoned) back
- * to its zone. -EBUSY, having done nothing, on a collision.
+ * Give a block that no room holds back to its zone: one the caller took
+ * from a hot or exclusive room (in transit: the zone's claim ends that), or
+ * one with head flags 0 or PG_poisoned. -EBUSY, having done nothing, on a
+ * collision.
  */
 int zone_room_put(struct page *page, unsigned int order, bool cannot_wait)
 {

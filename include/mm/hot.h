@@ -99,8 +99,10 @@ struct page *hot_room_alloc(void)
  * while the room is below its high mark. The caller tested the flags with
  * interrupts on; an interrupt may have freed the same page since, so they
  * are tested again here, with interrupts off, where the push claims the
- * page. False: the room is full or the page is no longer PG_head, and the
- * page is left as it was. Any context.
+ * page. (An interrupt that freed it and allocated it again leaves it
+ * PG_head: that is not seen, see page_claim() in mm/internal.h.) False:
+ * the room is full or the page is no longer PG_head, and the page is left
+ * as it was. Any context.
  */
 static inline __attribute__((always_inline))
 bool hot_room_free(struct page *page)

@@ -13,7 +13,9 @@
  * Which fields mean what depends on the state in flags (one state bit set at
  * a time, see PG_*): a free block's head has PG_buddy and its order; an
  * allocated block's head has PG_head and its order; an exclusive page also
- * has PG_exclusive and its owner. The frames inside a block (tails) keep
+ * has PG_exclusive and its owner; a block in transit (taken from a room,
+ * not yet in another or handed out) has PG_transit, its order, and in
+ * owner the context moving it. The frames inside a block (tails) keep
  * flags 0 apart from PG_poisoned.
  */
 #ifndef LABYRINTH_MM_PAGE_H
@@ -27,14 +29,19 @@ struct page {
 	u32 next;	/* pfn of the next frame in its list, or PFN_NONE */
 	u32 prev;	/* pfn of the previous frame in its list, or PFN_NONE */
 	u16 flags;	/* PG_* below */
-	u8 order;	/* block order, for PG_buddy and PG_head */
+	u8 order;	/* block order, for PG_buddy, PG_head and PG_transit */
 	u8 room;	/* exclusive room index, for PG_pool */
-	owner_t owner;	/* owner of a PG_exclusive page, or of a PG_pool room */
+	owner_t owner;	/* owner of a PG_exclusive page or of a PG_pool room;
+			 * the mover of a PG_transit block */
 };
 
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
-/* Page states. At most one of the first five is set. */
+/*
+ * Page states: at most one of PG_reserved, PG_buddy, PG_hot, PG_pool,
+ * PG_head and PG_transit is set; PG_exclusive goes with PG_head, and
+ * PG_poisoned with a free frame (or one on its way from or to a room).
+ */
 #define PG_reserved	0x0001u	/* never handed to the allocator */
 #define PG_buddy	0x0002u	/* head of a free block on a zone free list */
 #define PG_hot		0x0004u	/* free, in the hot room */
@@ -42,6 +49,14 @@ _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 #define PG_head		0x0010u	/* head of an allocated block */
 #define PG_exclusive	0x0020u	/* allocated with GFP_EXCLUSIVE: has an owner */
 #define PG_poisoned	0x0040u	/* free and filled with PAGE_POISON */
+/*
+ * In transit: the block left a room and its mover (owner) has not yet put
+ * it in another room or handed it out. Set in the step that takes the
+ * block out of its room (interrupts off, or under the zone lock), cleared
+ * by the step that puts it in the next room or hands it out, so a mover
+ * switched out in between leaves the block where mm_check() counts it.
+ */
+#define PG_transit	0x0080u
 
 /* The byte a freed exclusive page is filled with (as Linux's POISON_FREE). */
 #define PAGE_POISON	0x6b

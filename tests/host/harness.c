@@ -54,6 +54,7 @@ int ht_main(const char *suite, const struct host_test *tests,
 		if (setup)
 			setup();
 		tests[i].run();
+		host_point_hook = NULL;
 		host_ctx_reset();
 		if (ht_failed) {
 			bad++;

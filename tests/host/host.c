@@ -65,6 +65,20 @@ void host_irq_fire(void)
 	fn();
 }
 
+void (*host_point_hook)(void);
+
+/* Run the point hook once here, unless it is running already. */
+void host_point_fire(void)
+{
+	static bool running;
+
+	if (running)
+		return;
+	running = true;
+	host_point_hook();
+	running = false;
+}
+
 void host_irq_exit(void)
 {
 	if (host_irq >= 0)
@@ -159,6 +173,10 @@ void spin_unlock(spinlock_t *lock)
 	lock->locked = 0;
 	host_locks--;
 	context_atomic_depth--;
+#ifdef HOST_IRQ_HOOK
+	if (host_point_hook && !host_irqs_off)
+		host_point_fire();	/* an interrupt just after the unlock */
+#endif
 }
 
 int console_loglevel = 7;

@@ -21,6 +21,20 @@ extern void (*host_irq_hook)(void);
 void host_irq_fire(void);
 
 /*
+ * A test's interrupt at every point (host tests only): when set, it runs
+ * at each point the host can see where a real interrupt may arrive, and a
+ * thread be switched out, in the middle of the allocator's work: before
+ * interrupts go off (local_irq_save()), as they come back on
+ * (local_irq_restore()), and as a spin lock is released, each time with
+ * interrupts on. Unlike host_irq_hook it stays armed, across
+ * host_ctx_reset() too, until the test clears it (the harness does after
+ * each test). It is called with interrupts on; it enters its fake
+ * interrupt itself.
+ */
+extern void (*host_point_hook)(void);
+void host_point_fire(void);
+
+/*
  * The kernel's versions are asm volatile with a "memory" clobber: the
  * compiler may not move memory accesses across them. The signal fences
  * keep that here, so the host build (and the benchmark) sees the same
@@ -33,6 +47,8 @@ static inline unsigned long host_irq_save(void)
 #ifdef HOST_IRQ_HOOK
 	if (unlikely(host_irq_hook != NULL) && was_on)
 		host_irq_fire();
+	if (unlikely(host_point_hook != NULL) && was_on)
+		host_point_fire();
 #endif
 	host_irqs_off = true;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -44,6 +60,10 @@ static inline void host_irq_restore(unsigned long was_on)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (was_on)
 		host_irqs_off = false;
+#ifdef HOST_IRQ_HOOK
+	if (unlikely(host_point_hook != NULL) && was_on)
+		host_point_fire();
+#endif
 }
 
 #define local_irq_save(flags)	((flags) = host_irq_save())
