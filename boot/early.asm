@@ -33,7 +33,7 @@ EARLY_VECTORS	equ 32			; the CPU exceptions
 
 EFLAGS_ID	equ 1 << 21		; can be flipped iff CPUID exists
 ; CPUID leaf 1, EDX: what the kernel uses.
-CPU_PSE		equ 1 << 3		; 4 MiB pages (the direct map, entry.asm)
+CPU_PSE		equ 1 << 3		; 4 MiB pages (the direct map)
 CPU_TSC		equ 1 << 4		; rdtsc (the timer sampler)
 CPU_CMOV	equ 1 << 15		; cmov (gcc -march=i686, all over the C)
 CPU_NEEDS	equ CPU_PSE | CPU_TSC | CPU_CMOV
@@ -74,7 +74,7 @@ early_idt_load:
 	add eax, ebx
 	mov [edx + ecx * 8], ax			; offset 0..15
 	mov word [edx + ecx * 8 + 2], BOOT_CS
-	mov word [edx + ecx * 8 + 4], 0x8E00	; present, ring 0, interrupt gate
+	mov word [edx + ecx * 8 + 4], 0x8E00	; present, ring 0, intr. gate
 	shr eax, 16
 	mov [edx + ecx * 8 + 6], ax		; offset 16..31
 	inc ecx
@@ -91,7 +91,8 @@ early_idt_load:
 ; (0 where the CPU pushes none), EIP, CS, EFLAGS.
 %macro EARLY_STUB 1
 early_stub_%1:
-%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
+%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || \
+	%1 == 29 || %1 == 30
 	push dword %1
 %else
 	push dword 0
@@ -489,8 +490,8 @@ msg_cpu_lacks	db "Labyrinth cannot run on this CPU: it lacks", 0
 msg_cpu_pse	db " PSE (4 MiB pages)", 0
 msg_cpu_tsc	db " TSC (rdtsc)", 0
 msg_cpu_cmov	db " CMOV", 0
-msg_cpu_needs	db 10, "It needs an i686 (Pentium Pro or later) with "
-		db "CPUID, PSE, TSC and CMOV", 0
+msg_cpu_needs	db 10, "It needs an i686 (Pentium Pro or later): CPUID, "
+		db "PSE, TSC, CMOV", 0
 
 section .bss
 align 8

@@ -396,9 +396,10 @@ static void cut_modules(struct range_set *usable,
 	u64 bytes;
 
 	if (n > BOOTMEM_MAX_MODULES) {
-		printk(KERN_ERR "multiboot: mods_count %u is more than %u: only "
-		       "the first %u modules are kept out of the allocator\n",
-		       n, BOOTMEM_MAX_MODULES, BOOTMEM_MAX_MODULES);
+		printk(KERN_ERR "multiboot: mods_count %u is more than %u: "
+		       "only the first %u modules are kept out of the "
+		       "allocator\n", n, BOOTMEM_MAX_MODULES,
+		       BOOTMEM_MAX_MODULES);
 		n = BOOTMEM_MAX_MODULES;
 	}
 	bytes = (u64)n * sizeof(*mods);

@@ -12,8 +12,8 @@ import time
 
 from testlib import KERNEL, TEST_KERNEL, Qemu, TestFailure, params
 
-NEEDS = (r"It needs an i686 \(Pentium Pro or later\) with CPUID, PSE, TSC "
-         r"and CMOV: System halted")
+NEEDS = (r"It needs an i686 \(Pentium Pro or later\): CPUID, PSE, TSC, CMOV: "
+         r"System halted")
 
 # QEMU CPU models (qemu-system-i386 -cpu help) and what each lacks.
 CPUS = {

@@ -136,9 +136,8 @@ void ktest_early(void)
 	    !strcmp(kind + 6, "invalid-opcode"))
 		provoke_fault(kind + 6);
 	else
-		printk(KERN_ERR "ktest: unknown early fault kind '%s' "
-		       "(early-pagefault, early-divide, early-invalid-opcode)\n",
-		       kind);
+		printk(KERN_ERR "ktest: unknown early fault kind '%s' (early-"
+		       "pagefault, early-divide, early-invalid-opcode)\n", kind);
 }
 
 void ktest_boot(void)

@@ -369,7 +369,8 @@ static void bootmem_many_holes_never_handed_out(struct ktest *t)
 
 	map_reset();
 	for (unsigned int k = 0; k < HOLES; k++) {
-		map_set(e++, MIB(1 + 2 * k), MIB(2), MULTIBOOT_MEMORY_AVAILABLE);
+		map_set(e++, MIB(1 + 2 * k), MIB(2),
+			MULTIBOOT_MEMORY_AVAILABLE);
 		map_set(e++, MIB(2 + 2 * k), HOLE_SIZE,
 			k % 2 ? MULTIBOOT_MEMORY_RESERVED :
 				MULTIBOOT_MEMORY_ACPI_RECLAIMABLE);
@@ -377,10 +378,13 @@ static void bootmem_many_holes_never_handed_out(struct ktest *t)
 	map_set(e++, MIB(100), MIB(64), MULTIBOOT_MEMORY_AVAILABLE);
 	n = find();
 	KTEST_EXPECT_EQ(t, n, BOOTMEM_MAX_RANGES);
-	for (unsigned int k = 0; k < HOLES; k++)
-		if (found_overlaps(n, MIB(2 + 2 * k), MIB(2 + 2 * k) + HOLE_SIZE))
+	for (unsigned int k = 0; k < HOLES; k++) {
+		u64 hole = MIB(2 + 2 * k);
+
+		if (found_overlaps(n, hole, hole + HOLE_SIZE))
 			ktest_fail(t, __FILE__, __LINE__, "reserved entry %u "
-				   "(%#llx) handed out", k, MIB(2 + 2 * k));
+				   "(%#llx) handed out", k, hole);
+	}
 	KTEST_EXPECT(t, found_covers(n, MIB(100), MIB(164)));
 	KTEST_EXPECT(t, fake_result.lost_bytes > 0);
 	EXPECT_SAID(t, "more than 32 separate usable ranges");
@@ -421,8 +425,8 @@ static void bootmem_cmdline_unreadable_dropped(struct ktest *t)
 	fake_mbi.cmdline = (u32)__pa(line);
 	KTEST_EXPECT(t, multiboot_cmdline(&fake_mbi) == line);
 	said_stop();
-	EXPECT_SAID(t, "multiboot: cmdline: the string at 0xf0000000 lies past");
-	EXPECT_SAID(t, "multiboot: cmdline: the string at 0xffffffff lies past");
+	EXPECT_SAID(t, "cmdline: the string at 0xf0000000 lies past");
+	EXPECT_SAID(t, "cmdline: the string at 0xffffffff lies past");
 }
 
 /* A string that does not end where the kernel can read it is refused. */
