@@ -3,23 +3,32 @@
 ;
 ; boot/entry.asm jumps here with paging on, EDI = the Multiboot info
 ; (physical) and ESI = the loader's magic. From here on the kernel runs at
-; 0xC0000000 and up, so the identity map of the first 4 MiB is dropped: a
-; NULL pointer now faults. Then the boot stack, and kmain(magic, info).
+; 0xC0000000 and up: the boot stack, the boot GDT and the early IDT move to
+; their higher-half addresses, and then the identity map of the first 4 MiB
+; is dropped (in that order: an exception in between would find its IDT
+; unmapped), so a NULL pointer now faults. Then kmain(magic, info).
 ; kmain ends the boot thread once the shell thread runs: it never returns.
 
 %include "boot/layout.inc"
 
 section .text
 extern kmain
+extern early_gdt_load
+extern early_idt_load
 global boot_page_dir
 global higher_half
 higher_half:
+	mov esp, boot_stack_top
+	; early.asm is linked physically: call it at its direct-map alias.
+	mov ebx, KERNEL_VMA
+	call early_gdt_load + KERNEL_VMA
+	call early_idt_load + KERNEL_VMA
+
 	; Drop the identity map: from here on, virtual page 0 is unmapped.
 	mov dword [boot_page_dir], 0
 	mov eax, cr3
 	mov cr3, eax			; flush the TLB
 
-	mov esp, boot_stack_top
 	xor ebp, ebp			; a zero frame pointer ends backtraces
 	push edi			; multiboot info (physical)
 	push esi			; magic

@@ -2,27 +2,56 @@
  * bootmem.c - from the Multiboot memory map to the ranges mm/ manages.
  *
  * Steps, each a small function below:
- *   1. collect the usable ("available") entries of the map, ignoring what
- *      lies above 4 GiB (a 32-bit kernel without PAE cannot reach it);
- *      fall back to mem_lower/mem_upper if the map is missing or malformed;
- *   2. print the map as a table;
- *   3. clip to [1 MiB, end of direct map) and cut out the kernel image and
- *      every Multiboot structure (info, map, command line, modules);
- *   4. hand the remaining page-aligned ranges to mm_init().
+ *   1. check the map before reading it: mmap_addr and mmap_length inside
+ *      memory the kernel can read, every entry's size word inside
+ *      mmap_length (mmap_check); print it as a table (mmap_print);
+ *   2. collect the usable ("available") entries (mmap_add_usable);
+ *   3. cut every other entry out of what was collected, so that where
+ *      entries overlap, reserved wins whatever their order
+ *      (mmap_cut_reserved);
+ *      if the map is missing or fails step 1, use mem_lower/mem_upper
+ *      instead (read_mem_fields), with a message naming what was wrong;
+ *   4. count, and clip to [1 MiB, end of the direct map), ignoring what
+ *      lies above 4 GiB (a 32-bit kernel without PAE cannot reach it)
+ *      (clip_and_count);
+ *   5. cut out the kernel image and everything the loader left for us:
+ *      the information, the map, the strings, the modules and their
+ *      strings (cut_boot_structures);
+ *   6. hand the remaining page-aligned ranges to mm_init().
+ *
+ * The invariant that keeps reserved memory out of the allocator: a
+ * range_set holds usable memory only. Reserved ranges are never collected,
+ * only cut away, so when the table is full (BOOTMEM_MAX_RANGES) what is
+ * given up is the smallest usable range, counted in bootmem.lost_bytes and
+ * said at boot, never a hole that would then be handed out.
+ *
+ * A malformed map entry, case by case:
+ *   - length 0: dropped alone, with a note (real BIOS maps have them);
+ *   - a size word under 20, or running past mmap_length, or an end past
+ *     2^64: the map's framing cannot be trusted, so none of it is used;
+ *     mem_lower/mem_upper are, as for a missing map;
+ *   - a type this file does not know: reserved.
+ *
+ * Every pointer the loader gave is checked (kernel/multiboot.c) before it
+ * is read; what only needs reserving is cut whatever it says, in 64-bit
+ * arithmetic: cutting too much loses usable memory, never more.
  */
 #include <asm/page.h>
 #include <kernel/bootmem.h>
 #include <kernel/printk.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <mm/init.h>
 
 #define ONE_MIB		0x100000ULL
 #define FOUR_GIB	0x100000000ULL
+#define MMAP_ENTRY_MIN	20	/* addr, len, type: after the size word */
 
 struct range64 {
 	u64 start, end;		/* [start, end) */
 };
 
+/* Usable memory only (see the top of this file), sorted, disjoint. */
 struct range_set {
 	struct range64 r[BOOTMEM_MAX_RANGES];
 	unsigned int nr;
@@ -47,32 +76,90 @@ static const char *mmap_type_name(u32 type)
 	return "unknown";
 }
 
-/* Add [start, end) keeping the set sorted; overlapping ranges merge. */
-static void range_add(struct range_set *set, u64 start, u64 end)
+/* "896 KiB", "3 MiB": exact, in the largest unit that divides bytes. */
+static const char *size_str(u64 bytes, char *buf, size_t size)
+{
+	if (bytes % ONE_MIB == 0)
+		snprintf(buf, size, "%llu MiB", bytes >> 20);
+	else if (bytes % 1024 == 0)
+		snprintf(buf, size, "%llu KiB", bytes >> 10);
+	else
+		snprintf(buf, size, "%llu bytes", bytes);
+	return buf;
+}
+
+/* ---- the range table ---- */
+
+static u64 range_len(const struct range64 *r)
+{
+	return r->end - r->start;
+}
+
+/* The first range that ends at or after start: where start belongs. */
+static unsigned int range_find(const struct range_set *set, u64 start)
 {
 	unsigned int i = 0;
 
-	if (start >= end)
-		return;
 	while (i < set->nr && set->r[i].end < start)
 		i++;
-	if (i < set->nr && set->r[i].start <= end) {
-		struct range64 *r = &set->r[i];
+	return i;
+}
 
-		r->start = MIN(r->start, start);
-		r->end = MAX(r->end, end);
-		while (i + 1 < set->nr && r[1].start <= r->end) {
-			r->end = MAX(r->end, r[1].end);
-			memmove(&set->r[i + 1], &set->r[i + 2],
-				(set->nr - i - 2) * sizeof(set->r[0]));
-			set->nr--;
-		}
+/* Grow range i to cover [start, end), then swallow the ranges it reaches. */
+static void range_merge(struct range_set *set, unsigned int i, u64 start,
+			u64 end)
+{
+	struct range64 *r = &set->r[i];
+
+	r->start = MIN(r->start, start);
+	r->end = MAX(r->end, end);
+	while (i + 1 < set->nr && r[1].start <= r->end) {
+		r->end = MAX(r->end, r[1].end);
+		memmove(&set->r[i + 1], &set->r[i + 2],
+			(set->nr - i - 2) * sizeof(set->r[0]));
+		set->nr--;
+	}
+}
+
+/*
+ * The table is full and [start, end) touches none of its ranges: give up
+ * the smallest usable range, the newcomer's or one already there. Counted
+ * in bootmem.lost_bytes. True if the newcomer now has a slot.
+ */
+static bool range_make_room(struct range_set *set, u64 start, u64 end)
+{
+	unsigned int small = 0;
+
+	for (unsigned int i = 1; i < set->nr; i++)
+		if (range_len(&set->r[i]) < range_len(&set->r[small]))
+			small = i;
+	if (end - start <= range_len(&set->r[small])) {
+		bootmem.lost_bytes += end - start;
+		return false;
+	}
+	bootmem.lost_bytes += range_len(&set->r[small]);
+	memmove(&set->r[small], &set->r[small + 1],
+		(set->nr - small - 1) * sizeof(set->r[0]));
+	set->nr--;
+	return true;
+}
+
+/* Add usable [start, end), keeping the set sorted; overlaps merge. */
+static void range_add(struct range_set *set, u64 start, u64 end)
+{
+	unsigned int i;
+
+	if (start >= end)
+		return;
+	i = range_find(set, start);
+	if (i < set->nr && set->r[i].start <= end) {
+		range_merge(set, i, start, end);
 		return;
 	}
 	if (set->nr == BOOTMEM_MAX_RANGES) {
-		printk(KERN_WARNING "bootmem: too many ranges, dropping "
-		       "%#llx-%#llx\n", start, end);
-		return;
+		if (!range_make_room(set, start, end))
+			return;
+		i = range_find(set, start);
 	}
 	memmove(&set->r[i + 1], &set->r[i], (set->nr - i) * sizeof(set->r[0]));
 	set->r[i].start = start;
@@ -85,6 +172,8 @@ static void range_cut(struct range_set *set, u64 start, u64 end)
 {
 	struct range_set out = { .nr = 0 };
 
+	if (start >= end)
+		return;
 	for (unsigned int i = 0; i < set->nr; i++) {
 		struct range64 r = set->r[i];
 
@@ -98,49 +187,133 @@ static void range_cut(struct range_set *set, u64 start, u64 end)
 	*set = out;
 }
 
+/* ---- steps 1-3: the memory map ---- */
+
+/*
+ * The entry at byte off of the map, or NULL at its end. Only for a map
+ * that mmap_check() accepted: every entry then lies inside mmap_length.
+ */
+static const struct multiboot_mmap_entry *
+mmap_entry(const struct multiboot_info *mbi, u32 off)
+{
+	if (off >= mbi->mmap_length)
+		return NULL;
+	return __va(mbi->mmap_addr + off);
+}
+
+#define for_each_mmap_entry(e, off, mbi) \
+	for ((off) = 0; ((e) = mmap_entry((mbi), (off))); \
+	     (off) += (e)->size + 4)
+
+/* What is wrong with the entry at byte off of a map of len bytes, or NULL. */
+static const char *mmap_entry_bad(const struct multiboot_mmap_entry *e,
+				  u32 off, u32 len)
+{
+	if (len - off < sizeof(*e))
+		return "fewer bytes than an entry are left in mmap_length";
+	if (e->size < MMAP_ENTRY_MIN)
+		return "its size word is under 20";
+	if (e->size > len - off - 4)
+		return "its size word runs past mmap_length";
+	if (e->len && e->addr + e->len < e->addr)
+		return "its end wraps past 2^64";
+	return NULL;
+}
+
+/* Step 1. The map's bounds and each entry's framing; false if unusable. */
+static bool mmap_check(const struct multiboot_info *mbi)
+{
+	u32 len = mbi->mmap_length;
+
+	if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP)) {
+		printk(KERN_WARNING "bootmem: the loader gave no memory map\n");
+		return false;
+	}
+	if (len == 0 || len > BOOTMEM_MMAP_MAX) {
+		printk(KERN_ERR "bootmem: mmap_length %u is not in 1..%u\n",
+		       len, BOOTMEM_MMAP_MAX);
+		return false;
+	}
+	if (!boot_ptr_check("mmap_addr", mbi->mmap_addr, len))
+		return false;
+	for (u32 off = 0; off < len;) {
+		const struct multiboot_mmap_entry *e = __va(mbi->mmap_addr +
+							    off);
+		const char *why = mmap_entry_bad(e, off, len);
+
+		if (why) {
+			printk(KERN_ERR "bootmem: malformed memory map entry "
+			       "at offset %u: %s\n", off, why);
+			return false;
+		}
+		off += e->size + 4;
+	}
+	return true;
+}
+
 static void print_entry(u64 start, u64 len, const char *type)
 {
 	printk(KERN_INFO "  %#018llx-%#018llx %10llu KiB  %s\n",
 	       start, start + len - 1, len >> 10, type);
 }
 
-/*
- * Walk the map; true if it is well-formed and has usable memory. Each
- * entry must be at least 20 bytes after its size word and lie inside
- * mmap_length; a length of zero or wrapping past 2^64 is malformed.
- */
-static bool read_mmap(const struct multiboot_info *mbi,
-		      struct range_set *usable, struct range_set *holes)
+/* Step 1. The map as a table; an empty entry gets a note instead. */
+static void mmap_print(const struct multiboot_info *mbi)
 {
-	const u8 *p = __va(mbi->mmap_addr);
-	const u8 *end = p + mbi->mmap_length;
+	const struct multiboot_mmap_entry *e;
+	u32 off;
 
-	if (!(mbi->flags & MULTIBOOT_INFO_MEM_MAP) || mbi->mmap_length == 0)
-		return false;
 	printk(KERN_INFO "Memory map from the boot loader:\n");
-	while (p < end) {
-		const struct multiboot_mmap_entry *e = (const void *)p;
-
-		unsigned int offset =
-			(unsigned int)(p - (end - mbi->mmap_length));
-
-		if (end - p < 24 || e->size < 20 ||
-		    e->size > (u32)(end - p) - 4 ||
-		    e->len == 0 || e->addr + e->len < e->addr) {
-			printk(KERN_ERR "bootmem: malformed memory map entry "
-			       "at offset %u\n", offset);
-			return false;
-		}
-		print_entry(e->addr, e->len, mmap_type_name(e->type));
-		if (e->type != MULTIBOOT_MEMORY_AVAILABLE)
-			range_add(holes, e->addr, e->addr + e->len);
+	for_each_mmap_entry(e, off, mbi) {
+		if (e->len)
+			print_entry(e->addr, e->len, mmap_type_name(e->type));
 		else
-			range_add(usable, e->addr, e->addr + e->len);
-		p += e->size + 4;
+			printk(KERN_WARNING "bootmem: memory map entry at "
+			       "offset %u (%#llx, %s) has length 0: dropped\n",
+			       off, e->addr, mmap_type_name(e->type));
 	}
-	return usable->nr > 0;
 }
 
+/* Step 2. Every usable entry into the set. */
+static void mmap_add_usable(const struct multiboot_info *mbi,
+			    struct range_set *usable)
+{
+	const struct multiboot_mmap_entry *e;
+	u32 off;
+
+	for_each_mmap_entry(e, off, mbi)
+		if (e->type == MULTIBOOT_MEMORY_AVAILABLE)
+			range_add(usable, e->addr, e->addr + e->len);
+}
+
+/* Step 3. Every other entry out of it: reserved wins over usable. */
+static void mmap_cut_reserved(const struct multiboot_info *mbi,
+			      struct range_set *usable)
+{
+	const struct multiboot_mmap_entry *e;
+	u32 off;
+
+	for_each_mmap_entry(e, off, mbi)
+		if (e->type != MULTIBOOT_MEMORY_AVAILABLE)
+			range_cut(usable, e->addr, e->addr + e->len);
+}
+
+/* Steps 1-3; false (and the set empty) if the map cannot be used. */
+static bool read_mmap(const struct multiboot_info *mbi,
+		      struct range_set *usable)
+{
+	if (!mmap_check(mbi))
+		return false;
+	mmap_print(mbi);
+	mmap_add_usable(mbi, usable);
+	mmap_cut_reserved(mbi, usable);
+	if (usable->nr)
+		return true;
+	printk(KERN_ERR "bootmem: the memory map lists no usable RAM\n");
+	return false;
+}
+
+/* The fallback: mem_lower KiB at 0, mem_upper KiB from 1 MiB. */
 static bool read_mem_fields(const struct multiboot_info *mbi,
 			    struct range_set *usable)
 {
@@ -156,9 +329,13 @@ static bool read_mem_fields(const struct multiboot_info *mbi,
 	return true;
 }
 
+/* ---- step 4 ---- */
+
 /* Account for what we cannot use: above 4 GiB, above the direct map. */
 static void clip_and_count(struct range_set *usable)
 {
+	char size[24];
+
 	for (unsigned int i = 0; i < usable->nr; i++) {
 		struct range64 *r = &usable->r[i];
 
@@ -173,20 +350,65 @@ static void clip_and_count(struct range_set *usable)
 	range_cut(usable, DIRECT_MAP_SIZE, ~0ULL);
 	range_cut(usable, 0, ONE_MIB);	/* BIOS data, VGA, option ROMs */
 	if (bootmem.ignored_above_4g)
-		printk(KERN_WARNING "bootmem: ignoring %llu MiB above 4 GiB "
+		printk(KERN_WARNING "bootmem: ignoring %s above 4 GiB "
 		       "(a 32-bit kernel without PAE cannot address it)\n",
-		       bootmem.ignored_above_4g >> 20);
+		       size_str(bootmem.ignored_above_4g, size, sizeof(size)));
 	if (bootmem.unmanaged_bytes)
-		printk(KERN_WARNING "bootmem: %llu MiB above the %lu MiB "
-		       "direct map is not managed\n",
-		       bootmem.unmanaged_bytes >> 20,
+		printk(KERN_WARNING "bootmem: %s above the %lu MiB direct map "
+		       "is not managed\n",
+		       size_str(bootmem.unmanaged_bytes, size, sizeof(size)),
 		       DIRECT_MAP_SIZE >> 20);
 }
 
-static void cut_string(struct range_set *usable, u32 phys)
+/* ---- step 5 ---- */
+
+/* A loader string: its bytes and NUL, if it can be read (said if not). */
+static void cut_string(struct range_set *usable, const char *field, u32 phys)
 {
-	if (phys)
-		range_cut(usable, phys, phys + strlen(__va(phys)) + 1);
+	const char *s = boot_string(field, phys);
+
+	if (s)
+		range_cut(usable, phys, (u64)phys + strlen(s) + 1);
+}
+
+/* Module i: its bytes [mod_start, mod_end) and its string. */
+static void cut_module(struct range_set *usable,
+		       const struct multiboot_module *m, unsigned int i)
+{
+	char field[32];
+
+	if (m->mod_end < m->mod_start)
+		printk(KERN_ERR "multiboot: mods[%u]: mod_end %#x is below "
+		       "mod_start %#x: its memory is not known\n", i,
+		       m->mod_end, m->mod_start);
+	else
+		range_cut(usable, m->mod_start, m->mod_end);
+	snprintf(field, sizeof(field), "mods[%u].string", i);
+	cut_string(usable, field, m->string);
+}
+
+/* The module table, at most BOOTMEM_MAX_MODULES of its entries. */
+static void cut_modules(struct range_set *usable,
+			const struct multiboot_info *mbi)
+{
+	const struct multiboot_module *mods;
+	u32 n = mbi->mods_count;
+	u64 bytes;
+
+	if (n > BOOTMEM_MAX_MODULES) {
+		printk(KERN_ERR "multiboot: mods_count %u is more than %u: "
+		       "only the first %u modules are kept out of the "
+		       "allocator\n", n, BOOTMEM_MAX_MODULES,
+		       BOOTMEM_MAX_MODULES);
+		n = BOOTMEM_MAX_MODULES;
+	}
+	bytes = (u64)n * sizeof(*mods);
+	range_cut(usable, mbi->mods_addr, mbi->mods_addr + bytes);
+	if (!n || !boot_ptr_check("mods_addr", mbi->mods_addr, bytes))
+		return;
+	mods = __va(mbi->mods_addr);
+	for (u32 i = 0; i < n; i++)
+		cut_module(usable, &mods[i], i);
 }
 
 /* The kernel image and everything the loader left for us to read. */
@@ -197,25 +419,20 @@ static void cut_boot_structures(struct range_set *usable,
 
 	range_cut(usable, (uintptr_t)_kernel_phys_start,
 		  (uintptr_t)_kernel_phys_end);
-	range_cut(usable, mi, mi + sizeof(*mbi));
+	range_cut(usable, mi, (u64)mi + sizeof(*mbi));
 	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
 		range_cut(usable, mbi->mmap_addr,
 			  (u64)mbi->mmap_addr + mbi->mmap_length);
+	/* kmain already said what was wrong with it: no second message. */
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
-		cut_string(usable, mbi->cmdline);
-	if (mbi->flags & (1u << 9))	/* boot_loader_name */
-		cut_string(usable, mbi->boot_loader_name);
-	if (!(mbi->flags & MULTIBOOT_INFO_MODS))
-		return;
-	const struct multiboot_module *mods = __va(mbi->mods_addr);
-
-	range_cut(usable, mbi->mods_addr,
-		  mbi->mods_addr + mbi->mods_count * sizeof(*mods));
-	for (u32 i = 0; i < mbi->mods_count; i++) {
-		range_cut(usable, mods[i].mod_start, mods[i].mod_end);
-		cut_string(usable, mods[i].string);
-	}
+		cut_string(usable, NULL, mbi->cmdline);
+	if (mbi->flags & MULTIBOOT_INFO_LOADER_NAME)
+		cut_string(usable, "boot_loader_name", mbi->boot_loader_name);
+	if (mbi->flags & MULTIBOOT_INFO_MODS)
+		cut_modules(usable, mbi);
 }
+
+/* ---- step 6 ---- */
 
 /* Shrink each range to whole pages; returns how many remain. */
 static unsigned int page_align_ranges(const struct range_set *usable,
@@ -236,14 +453,26 @@ static unsigned int page_align_ranges(const struct range_set *usable,
 	return n;
 }
 
+static void report_lost(void)
+{
+	char size[24];
+
+	if (bootmem.lost_bytes)
+		printk(KERN_WARNING "bootmem: more than %u separate usable "
+		       "ranges: %s of usable RAM left out\n",
+		       BOOTMEM_MAX_RANGES,
+		       size_str(bootmem.lost_bytes, size, sizeof(size)));
+}
+
 int bootmem_find_ranges(const struct multiboot_info *mbi,
 			struct mem_range *out, unsigned int max)
 {
-	struct range_set usable = { .nr = 0 }, holes = { .nr = 0 };
+	struct range_set usable = { .nr = 0 };
 
 	memset(&bootmem, 0, sizeof(bootmem));
-	if (!read_mmap(mbi, &usable, &holes)) {
-		usable.nr = holes.nr = 0;
+	if (!read_mmap(mbi, &usable)) {
+		usable.nr = 0;
+		bootmem.lost_bytes = 0;
 		bootmem.from_fallback = true;
 		if (!read_mem_fields(mbi, &usable)) {
 			printk(KERN_EMERG "bootmem: the boot loader gave no "
@@ -251,11 +480,9 @@ int bootmem_find_ranges(const struct multiboot_info *mbi,
 			return -EINVAL;
 		}
 	}
-	/* A region listed both usable and reserved is reserved. */
-	for (unsigned int i = 0; i < holes.nr; i++)
-		range_cut(&usable, holes.r[i].start, holes.r[i].end);
 	clip_and_count(&usable);
 	cut_boot_structures(&usable, mbi);
+	report_lost();
 	return (int)page_align_ranges(&usable, out, max);
 }
 

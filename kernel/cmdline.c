@@ -61,6 +61,8 @@ static const struct kernel_param params[] = {
 static const char *cmdline_dropped;
 
 /*
+ * raw is the loader's line, already known to be readable and to end
+ * within BOOT_STRING_MAX bytes (multiboot_cmdline(), kernel/multiboot.c).
  * Keep a copy: the loader's may lie in memory the allocator hands out. A
  * line too long for the copy loses its tail at a word boundary, so no
  * value is cut in two ("hz=2500" must not become "hz=25"); cmdline_parse()

@@ -5,8 +5,12 @@
  * the command line (log level, timer rate, allocator parameters), the CPU
  * tables and interrupt controller, memory, and finally the shell, or the
  * in-kernel tests in a test build.
+ *
+ * Until arch_init() the only exception handlers are boot/early.asm's: they
+ * print one line and halt. What comes before it reads the loader's
+ * information only through the checks of kernel/multiboot.c, so a bad
+ * pointer there is a message, not a fault.
  */
-#include <asm/page.h>
 #include <drivers/console.h>
 #include <drivers/keyboard.h>
 #include <drivers/sampler.h>
@@ -23,6 +27,7 @@
 #include <kernel/panic.h>
 
 /* Linked in only in the test kernel (tests/kernel/ktest.c). */
+void ktest_early(void) __attribute__((weak));
 void ktest_boot(void) __attribute__((weak));
 
 static void print_banner(void)
@@ -31,28 +36,23 @@ static void print_banner(void)
 	       "interrupts (i686)\n", LABYRINTH_VERSION);
 }
 
-static const char *boot_cmdline_from(u32 magic,
-				     const struct multiboot_info *mbi)
-{
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
-		return "";
-	if (!(mbi->flags & MULTIBOOT_INFO_CMDLINE) || !mbi->cmdline)
-		return "";
-	return __va(mbi->cmdline);
-}
-
 void kmain(u32 magic, u32 mbi_phys)
 {
-	const struct multiboot_info *mbi = __va(mbi_phys);
+	const struct multiboot_info *mbi;
 
 	serial_init();
 	vga_init();
-	cmdline_init(boot_cmdline_from(magic, mbi));
 	print_banner();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("not booted by a Multiboot loader (magic %#x)", magic);
+	mbi = boot_info(mbi_phys);
+	if (!mbi)
+		panic("no boot information to read");
+	cmdline_init(multiboot_cmdline(mbi));
 	printk(KERN_INFO "Command line: %s\n", boot_cmdline);
 	cmdline_parse();
+	if (ktest_early)
+		ktest_early();	/* test build: fault=early-... faults here */
 
 	arch_init();
 	if (bootmem_init(mbi))

@@ -7,6 +7,10 @@
  * Vector 8, the double fault, is a task gate instead: it switches to the
  * double-fault task and its own stack (see asm/desc.h). Other vectors are
  * left not present: raising one is a general protection fault, reported.
+ *
+ * Until idt_init() runs, the IDT is boot/early.asm's: 32 exception gates
+ * whose handler prints two lines ("early exception N ...") and halts.
+ * idt_init() replaces it; the selector both use is GDT_KERNEL_CS.
  */
 #include <asm/desc.h>
 

@@ -3,8 +3,10 @@
  *
  * bootmem_init() reads the Multiboot memory map (or, if it is missing or
  * malformed, mem_lower/mem_upper), prints it as a table, takes out what is
- * not free (the first MiB, the kernel image, the Multiboot structures and
- * anything above the direct map) and hands the rest to mm_init().
+ * not free (reserved entries, the first MiB, the kernel image, the
+ * Multiboot structures and modules, anything above the direct map) and
+ * hands the rest to mm_init(). Reserved memory is never handed out, even
+ * when a map has more entries than the tables here hold.
  */
 #ifndef LABYRINTH_KERNEL_BOOTMEM_H
 #define LABYRINTH_KERNEL_BOOTMEM_H
@@ -12,12 +14,18 @@
 #include <kernel/multiboot.h>
 #include <types.h>
 
-#define BOOTMEM_MAX_RANGES 32
+/* Separate usable ranges kept; beyond, the smallest are left out (said). */
+#define BOOTMEM_MAX_RANGES	32
+/* A longer memory map is taken as malformed (real ones are < 1 KiB). */
+#define BOOTMEM_MMAP_MAX	65536
+/* Modules kept out of the allocator; a larger mods_count is cut (said). */
+#define BOOTMEM_MAX_MODULES	64
 
 struct bootmem_info {
-	u64 ram_bytes;		/* usable RAM the loader reported (all of it) */
+	u64 ram_bytes;		/* usable RAM reported (some may be lost) */
 	u64 unmanaged_bytes;	/* usable RAM above the direct map, not used */
 	u64 ignored_above_4g;	/* usable RAM above 4 GiB, ignored */
+	u64 lost_bytes;		/* usable, left out: BOOTMEM_MAX_RANGES full */
 	bool from_fallback;	/* bad or no map: mem_lower/upper used */
 };
 

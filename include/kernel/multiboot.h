@@ -4,6 +4,10 @@
  * GRUB and QEMU's -kernel loader both leave EAX = MULTIBOOT_BOOTLOADER_MAGIC
  * and EBX = the physical address of struct multiboot_info when they jump to
  * _start. Which fields are valid is told by the bits of `flags`.
+ *
+ * Every address in it is physical and chosen by the loader: read nothing
+ * through one before the helpers at the end of this file (kernel/
+ * multiboot.c) have said it lies in memory the kernel can read.
  */
 #ifndef LABYRINTH_KERNEL_MULTIBOOT_H
 #define LABYRINTH_KERNEL_MULTIBOOT_H
@@ -18,6 +22,7 @@
 #define MULTIBOOT_INFO_MODS		(1u << 3)
 #define MULTIBOOT_INFO_ELF_SHDR		(1u << 5)
 #define MULTIBOOT_INFO_MEM_MAP		(1u << 6)
+#define MULTIBOOT_INFO_LOADER_NAME	(1u << 9)
 
 struct multiboot_info {
 	u32 flags;
@@ -62,5 +67,36 @@ struct multiboot_module {
 	u32 string;
 	u32 reserved;
 } __attribute__((packed));
+
+/*
+ * Reading the loader's information without trusting it (kernel/
+ * multiboot.c). The kernel can read physical memory only through the
+ * direct map, [0, DIRECT_MAP_SIZE) (boot/entry.asm); a structure must lie
+ * wholly inside it, its end computed in 64 bits so that addr + len cannot
+ * wrap. A string must end (NUL) within BOOT_STRING_MAX bytes.
+ */
+#define BOOT_STRING_MAX	4096	/* bytes, the NUL included */
+
+/* True if [phys, phys + len) lies wholly in the direct map. */
+bool boot_ptr_ok(u64 phys, u64 len);
+
+/* boot_ptr_ok(), and if not, a message naming field ("mmap_addr", ...). */
+bool boot_ptr_check(const char *field, u64 phys, u64 len);
+
+/*
+ * The loader's string at phys, or NULL: when phys is 0 (no string), or,
+ * with a message naming field, when it is not readable or has no NUL
+ * within BOOT_STRING_MAX bytes. A NULL field means no message.
+ */
+const char *boot_string(const char *field, u32 phys);
+
+/*
+ * The information structure at phys (the loader's EBX), or NULL with a
+ * message if it does not lie wholly in the direct map.
+ */
+const struct multiboot_info *boot_info(u32 phys);
+
+/* The command line, "" if there is none or it is unreadable (said). */
+const char *multiboot_cmdline(const struct multiboot_info *mbi);
 
 #endif

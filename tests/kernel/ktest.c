@@ -20,6 +20,9 @@
  * matches no suite is a failure of its own. With `fault=KIND` it
  * provokes a CPU exception on purpose, so that tests can check the oops.
  * Without either it returns and the kernel boots to the shell as usual.
+ * kmain() calls ktest_early() before arch_init(): `fault=early-KIND`
+ * provokes KIND there, where only the early IDT (boot/early.asm) catches
+ * it.
  */
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
@@ -169,11 +172,28 @@ static void provoke_fault(const char *kind)
 	}
 }
 
+/* Before the IDT: only the faults that need no thread and no panic path. */
+void ktest_early(void)
+{
+	char kind[32];
+
+	if (!cmdline_get("fault", kind, sizeof(kind)) ||
+	    strncmp(kind, "early-", 6))
+		return;
+	if (!strcmp(kind + 6, "pagefault") || !strcmp(kind + 6, "divide") ||
+	    !strcmp(kind + 6, "invalid-opcode"))
+		provoke_fault(kind + 6);
+	else
+		printk(KERN_ERR "ktest: unknown early fault kind '%s' (early-"
+		       "pagefault, early-divide, early-invalid-opcode)\n", kind);
+}
+
 void ktest_boot(void)
 {
 	char kind[32], suites[128] = "";
 
-	if (cmdline_get("fault", kind, sizeof(kind)))
+	if (cmdline_get("fault", kind, sizeof(kind)) &&
+	    strncmp(kind, "early-", 6))
 		provoke_fault(kind);
 	if (!cmdline_has("ktest"))
 		return;
