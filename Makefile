@@ -13,6 +13,9 @@
 #   make doctor     check the tools and say how to get what is missing
 #   make compdb     compile_commands.json for clangd and editors
 #   make bench      allocator benchmark (host build; not part of test)
+#   make grade LAB=n          a lab's grader: every test with its points
+#   make handout LAB=n OUT=d  the student tree of lab n
+#   make gradescope LAB=n     the Gradescope autograder zip of lab n
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -165,6 +168,22 @@ doctor:
 test: deps
 	@$(DOCTOR) --fix --need test
 	@$(PYTHON) tools/run-tests $(T)
+
+# ---------------------------------------------------------------- labs
+# The coursework (docs/labs/README.md). In a handout, .lab holds its lab.
+LAB ?= $(shell cat .lab 2>/dev/null)
+.PHONY: grade handout gradescope
+grade: deps
+	@$(PYTHON) tools/grade $(LAB)
+
+handout:
+	@test -n "$(LAB)" -a -n "$(OUT)" || \
+		{ echo "usage: make handout LAB=n OUT=dir"; exit 2; }
+	@$(PYTHON) tools/handout $(LAB) $(OUT)
+
+gradescope:
+	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=n"; exit 2; }
+	@$(PYTHON) tools/gradescope $(LAB)
 
 # ---------------------------------------------------------------- misc
 .PHONY: compdb clean

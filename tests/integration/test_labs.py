@@ -1,0 +1,142 @@
+"""The lab graders prove themselves (instructor-only: not in handouts).
+
+For every lab in labs/labN/ (lab.toml):
+  - a correct hand-in (tools/handout --solved N: the student tree with lab
+    N solved) scores full marks;
+  - the handout itself builds, boots to the prompt, and scores less, with
+    a hint for each failed test;
+  - every planted bug (labs/labN/bugs/*.patch, applied to a correct
+    hand-in) makes each test its "Fails:" line names fail.
+Each grading runs in its own copy of the tree, with its own build/.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from testlib import ROOT, TestFailure, params, timeout
+from testlib.qemu import Qemu
+
+LABS = sorted(int(re.search(r"lab(\d+)$", d).group(1))
+              for d in glob.glob(os.path.join(ROOT, "labs", "lab*"))
+              if os.path.exists(os.path.join(d, "lab.toml")))
+BUGS = sorted("%d/%s" % (int(re.search(r"lab(\d+)", p).group(1)),
+                         os.path.basename(p)[:-len(".patch")])
+              for p in glob.glob(os.path.join(ROOT, "labs", "lab*", "bugs",
+                                              "*.patch")))
+
+
+def run(argv, cwd, timeout_s=600):
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout_s,
+                       stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+class Tree:
+    """A student tree in a temporary folder, removed afterwards."""
+
+    def __init__(self, lab, solved):
+        self.lab = lab
+        self.dir = tempfile.mkdtemp(prefix="labyrinth-lab%d-" % lab)
+        self.path = os.path.join(self.dir, "tree")
+        argv = [sys.executable, "tools/handout", str(lab), self.path]
+        if solved:
+            argv.insert(2, "--solved")
+        status, out = run(argv, ROOT, 120)
+        if status:
+            raise TestFailure("tools/handout failed:\n" + out)
+
+    def grade(self, only=()):
+        argv = [sys.executable, "tools/grade", str(self.lab)]
+        if only:
+            argv += ["--only", ",".join(only)]
+        status, out = run(argv, self.path)
+        path = os.path.join(self.path, "build", "grade", "lab%d.json" % self.lab)
+        if not os.path.exists(path):
+            raise TestFailure("tools/grade wrote no %s (status %s):\n%s"
+                              % (path, status, out))
+        with open(path) as f:
+            return json.load(f), out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def totals(results):
+    return (sum(t["score"] for t in results["tests"]),
+            sum(t["max_score"] for t in results["tests"]))
+
+
+def test_lab_regions_well_formed():
+    status, out = run([sys.executable, "tools/handout", "--check"], ROOT, 60)
+    assert status == 0, out
+
+
+@params(*LABS)
+@timeout(600)
+def test_lab_solution_scores_full_marks(lab):
+    with Tree(lab, solved=True) as tree:
+        results, out = tree.grade()
+        score, total = totals(results)
+        assert total > 0 and score == total, \
+            "a correct hand-in of lab %d scored %d/%d:\n%s" % (
+                lab, score, total, out)
+        assert re.search(r"^Score: %d/%d$" % (score, total), out, re.M), out
+
+
+@params(*LABS)
+@timeout(600)
+def test_lab_handout_boots_and_scores_less(lab):
+    with Tree(lab, solved=False) as tree:
+        status, out = run(["make", "-j2", "all"], tree.path)
+        assert status == 0, "the handout of lab %d does not build:\n%s" % (
+            lab, out)
+        with Qemu(kernel=os.path.join(tree.path, "build", "kernel.elf"),
+                  label="handout of lab %d" % lab) as vm:
+            vm.wait_boot()
+            assert "help" in vm.command("help")
+        results, out = tree.grade()
+        score, total = totals(results)
+        assert total > 0 and score < total, \
+            "the handout of lab %d scored full marks (%d/%d):\n%s" % (
+                lab, score, total, out)
+        failed = [t for t in results["tests"] if t["status"] == "failed"]
+        for t in failed:
+            assert "hint: " in t["output"], \
+                "%s failed without a hint:\n%s" % (t["name"], t["output"])
+
+
+def named_tests(patch):
+    with open(patch) as f:
+        m = re.search(r"^Fails:\s*(.+)$", f.read(), re.M)
+    if not m:
+        raise TestFailure("%s has no 'Fails: test ...' line" % patch)
+    return m.group(1).split()
+
+
+@params(*BUGS)
+@timeout(600)
+def test_planted_bug_fails_its_named_tests(bug):
+    lab, name = bug.split("/")
+    lab = int(lab)
+    patch = os.path.join(ROOT, "labs", "lab%d" % lab, "bugs", name + ".patch")
+    names = named_tests(patch)
+    with Tree(lab, solved=True) as tree:
+        status, out = run(["git", "apply", patch], tree.path, 60)
+        assert status == 0, "%s does not apply to a correct hand-in:\n%s" % (
+            patch, out)
+        results, out = tree.grade(only=names)
+        by_name = {t["name"]: t for t in results["tests"]}
+        for n in names:
+            assert n in by_name, "no test %s in lab %d's grader:\n%s" % (
+                n, lab, out)
+            assert by_name[n]["status"] == "failed", \
+                "planted bug %s: test %s still passes:\n%s" % (name, n, out)
