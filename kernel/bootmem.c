@@ -278,24 +278,46 @@ static void mmap_print(const struct multiboot_info *mbi)
 static void mmap_add_usable(const struct multiboot_info *mbi,
 			    struct range_set *usable)
 {
+#ifndef LAB1_STARTER		/* lab 1 solution */
 	const struct multiboot_mmap_entry *e;
 	u32 off;
 
 	for_each_mmap_entry(e, off, mbi)
 		if (e->type == MULTIBOOT_MEMORY_AVAILABLE)
 			range_add(usable, e->addr, e->addr + e->len);
+#else				/* lab 1 starter */
+	/*
+	 * LAB 1, exercise 1 (docs/labs/lab1-boot.md, "Usable memory").
+	 * Walk the entries of the map (for_each_mmap_entry(), above, in
+	 * mmap_print()) and add [addr, addr + len) of every entry of type
+	 * MULTIBOOT_MEMORY_AVAILABLE to usable with range_add(). Until you
+	 * write it, the map lists no usable RAM and the kernel falls back to
+	 * mem_lower/mem_upper.
+	 */
+#endif				/* lab 1 */
 }
 
 /* Step 3. Every other entry out of it: reserved wins over usable. */
 static void mmap_cut_reserved(const struct multiboot_info *mbi,
 			      struct range_set *usable)
 {
+#ifndef LAB1_STARTER		/* lab 1 solution */
 	const struct multiboot_mmap_entry *e;
 	u32 off;
 
 	for_each_mmap_entry(e, off, mbi)
 		if (e->type != MULTIBOOT_MEMORY_AVAILABLE)
 			range_cut(usable, e->addr, e->addr + e->len);
+#else				/* lab 1 starter */
+	/*
+	 * LAB 1, exercise 2 (docs/labs/lab1-boot.md, "Reserved wins").
+	 * Every entry that is not MULTIBOOT_MEMORY_AVAILABLE (reserved, ACPI,
+	 * bad RAM, a type nobody knows) must not be handed out, even where a
+	 * usable entry says otherwise: cut it out of usable with
+	 * range_cut(). Why is this a second walk, after every usable entry
+	 * is in, and not a branch of the first?
+	 */
+#endif				/* lab 1 */
 }
 
 /* Steps 1-3; false (and the set empty) if the map cannot be used. */
@@ -348,7 +370,15 @@ static void clip_and_count(struct range_set *usable)
 				MAX(r->start, (u64)DIRECT_MAP_SIZE);
 	}
 	range_cut(usable, DIRECT_MAP_SIZE, ~0ULL);
+#ifndef LAB1_STARTER		/* lab 1 solution */
 	range_cut(usable, 0, ONE_MIB);	/* BIOS data, VGA, option ROMs */
+#else				/* lab 1 starter */
+	/*
+	 * LAB 1, exercise 3 (docs/labs/lab1-boot.md, "What is not free"):
+	 * the first MiB holds what the BIOS and the boot loader left, even
+	 * where the map says usable: keep all of it out of usable.
+	 */
+#endif				/* lab 1 */
 	if (bootmem.ignored_above_4g)
 		printk(KERN_WARNING "bootmem: ignoring %s above 4 GiB "
 		       "(a 32-bit kernel without PAE cannot address it)\n",
@@ -415,6 +445,7 @@ static void cut_modules(struct range_set *usable,
 static void cut_boot_structures(struct range_set *usable,
 				const struct multiboot_info *mbi)
 {
+#ifndef LAB1_STARTER		/* lab 1 solution */
 	u32 mi = (u32)__pa(mbi);
 
 	range_cut(usable, (uintptr_t)_kernel_phys_start,
@@ -423,6 +454,18 @@ static void cut_boot_structures(struct range_set *usable,
 	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
 		range_cut(usable, mbi->mmap_addr,
 			  (u64)mbi->mmap_addr + mbi->mmap_length);
+#else				/* lab 1 starter */
+	/*
+	 * LAB 1, exercise 4 (docs/labs/lab1-boot.md, "What is not free").
+	 * Cut out of usable: the kernel image, from _kernel_phys_start to
+	 * _kernel_phys_end (physical addresses, from boot/linker.ld); the
+	 * multiboot_info structure itself (mbi is its virtual address:
+	 * __pa() gives the physical one); and the memory map, if the
+	 * loader gave one (MULTIBOOT_INFO_MEM_MAP in mbi->flags): mmap_length
+	 * bytes at mmap_addr. Compute ends in 64 bits. The strings and
+	 * modules below are cut for you.
+	 */
+#endif				/* lab 1 */
 	/* kmain already said what was wrong with it: no second message. */
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
 		cut_string(usable, NULL, mbi->cmdline);
@@ -486,12 +529,58 @@ int bootmem_find_ranges(const struct multiboot_info *mbi,
 	return (int)page_align_ranges(&usable, out, max);
 }
 
+/* Cut [start, end) from ranges if it is there, saying so; the new count. */
+static int keep_out(struct mem_range *ranges, int n, u64 start, u64 end,
+		    const char *what)
+{
+	struct range_set set = { .nr = 0 };
+	bool hit = false;
+
+	for (int i = 0; i < n; i++) {
+		hit |= ranges[i].start < end && start < ranges[i].end;
+		range_add(&set, ranges[i].start, ranges[i].end);
+	}
+	if (!hit)
+		return n;
+	printk(KERN_ERR "bootmem: %s (%#llx-%#llx) is in the ranges for the "
+	       "allocator: the steps of bootmem_find_ranges() do not reserve "
+	       "it (lab 1); cut out here\n", what, start, end - 1);
+	range_cut(&set, start, end);
+	return (int)page_align_ranges(&set, ranges, BOOTMEM_MAX_RANGES);
+}
+
+/*
+ * The last guard before mm_init(): what the kernel cannot give away and
+ * go on running, whatever the steps above found. A handout of lab 1 starts
+ * without some of those steps; the kernel then says what was missed, here,
+ * instead of handing out its own code. (The in-kernel tests call
+ * bootmem_find_ranges() and see the steps' own result.)
+ */
+static int keep_out_boot_memory(const struct multiboot_info *mbi,
+				struct mem_range *ranges, int n)
+{
+	u32 mi = (u32)__pa(mbi);
+
+	n = keep_out(ranges, n, 0, ONE_MIB, "the first MiB");
+	n = keep_out(ranges, n, (uintptr_t)_kernel_phys_start,
+		     (uintptr_t)_kernel_phys_end, "the kernel image");
+	n = keep_out(ranges, n, mi, (u64)mi + sizeof(*mbi),
+		     "the multiboot information");
+	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
+		n = keep_out(ranges, n, mbi->mmap_addr,
+			     (u64)mbi->mmap_addr + mbi->mmap_length,
+			     "the memory map");
+	return n;
+}
+
 int bootmem_init(const struct multiboot_info *mbi)
 {
 	struct mem_range ranges[BOOTMEM_MAX_RANGES];
 	int n = bootmem_find_ranges(mbi, ranges, BOOTMEM_MAX_RANGES);
 	u64 bytes = 0;
 
+	if (n > 0)
+		n = keep_out_boot_memory(mbi, ranges, n);
 	if (n <= 0)
 		return n ? n : -ENOMEM;
 	for (int i = 0; i < n; i++)
