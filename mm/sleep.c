@@ -134,6 +134,10 @@ static unsigned int nofail_report_ms(void)
 	return MAX(param_wait_ms, (unsigned int)MM_NOFAIL_REPORT_MIN_MS);
 }
 
+/*
+ * Not through mm_report(): its rate limit would silence a long wait after
+ * five reports, and a waiter prints once per interval at most anyway.
+ */
 static void report_still_waiting(const struct mm_wait *w,
 				 const struct alloc_ctx *ac)
 {
