@@ -11,6 +11,13 @@
  * the character and counts it, so nothing blocks inside a handler. The
  * shell sleeps on input_wait until a character is pushed; wake_up() is
  * safe in a handler.
+ *
+ * Ctrl-C: the thread that reads the console (input_reader, the shell) may
+ * be busy in a command that waits, with its waits made interruptible
+ * (kernel/thread.h: the alloc command does). A Ctrl-C pushed then
+ * interrupts that wait instead of entering the ring, as a terminal turns
+ * ^C into a signal. At any other time it is input like any key, and the
+ * shell drops the line being typed.
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
@@ -18,6 +25,7 @@
 #include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/thread.h>
 #include <kernel/wait.h>
 
 #define INPUT_RING_SIZE 256	/* a power of two */
@@ -27,7 +35,10 @@ static char input_ring[INPUT_RING_SIZE];
 static volatile unsigned int input_head, input_tail;
 static struct wait_queue_head input_wait =
 	WAIT_QUEUE_HEAD_INIT(input_wait, "input");
+static struct thread *volatile input_reader;	/* last in console_getc() */
+static volatile bool reader_waiting;		/* it sleeps there now */
 unsigned long console_input_dropped;
+unsigned long console_interrupts;
 
 void console_register(struct console *con)
 {
@@ -80,10 +91,23 @@ void console_write(const char *text, size_t len)
 		c->write(text, len);
 }
 
+/* Ctrl-C for a reader in an interruptible wait: interrupt it instead. */
+static bool console_interrupt_reader(char c)
+{
+	struct thread *reader = input_reader;
+
+	if (c != CONSOLE_CTRL_C || !reader || !thread_interrupt(reader))
+		return false;
+	console_interrupts++;
+	return true;
+}
+
 void console_input_push(char c)
 {
 	unsigned long flags;
 
+	if (console_interrupt_reader(c))
+		return;
 	local_irq_save(flags);
 	if (input_head - input_tail == INPUT_RING_SIZE)
 		console_input_dropped++;
@@ -159,8 +183,16 @@ char console_getc(void)
 
 	if (!sched_can_sleep())
 		return console_getc_halt();
+	input_reader = current_thread();
+	reader_waiting = true;
 	while (!wait_event_timeout(input_wait, (c = console_trygetc()) >= 0,
 				   poll))
 		;
+	reader_waiting = false;
 	return (char)c;
+}
+
+bool console_reader_waiting(void)
+{
+	return reader_waiting;
 }

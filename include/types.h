@@ -44,6 +44,7 @@ typedef unsigned long pfn_t;
 /* Negative errno values returned by actions (0 means success). */
 #define EPERM	1
 #define ENOENT	2
+#define EINTR	4
 #define EIO	5
 #define EAGAIN	11
 #define ENOMEM	12
@@ -52,5 +53,6 @@ typedef unsigned long pfn_t;
 #define EEXIST	17
 #define EINVAL	22
 #define ERANGE	34
+#define ETIMEDOUT	110
 
 #endif

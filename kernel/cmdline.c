@@ -140,13 +140,11 @@ static void parse_word(char *word, bool first)
 	*eq = '\0';
 	if (apply_kernel_param(word, eq + 1))
 		return;
+	/* A bad value is reported by mm_setup_param() itself, once. */
 	err = mm_setup_param(word, eq + 1);
 	if (err == -ENOENT)
 		printk(KERN_WARNING "cmdline: unknown parameter '%s' ignored\n",
 		       word);
-	else if (err)
-		printk(KERN_ERR "cmdline: bad value '%s' for %s=; keeping the "
-		       "default\n", eq + 1, word);
 }
 
 void cmdline_parse(void)

@@ -5,8 +5,9 @@
  * rooms where they cannot sleep. Each allocation calls refill_check(); when
  * a room is below half its target it sets `wanted` and wakes this thread,
  * which refills every watched room with excl_room_refill() (GFP_KERNEL: it
- * may sleep until pages are freed; the room's pages are cleared here, so the
- * handler gets a zeroed page without a 4 KiB clear of its own).
+ * may sleep until pages are freed, and gives up after mm_wait_ms; the
+ * room's pages are cleared here, so the handler gets a zeroed page without
+ * a 4 KiB clear of its own).
  *
  * Invariants: watched[] changes only in process context, at init; `wanted` is
  * set from any context and cleared by the thread before it refills, so a
@@ -21,6 +22,7 @@
 #include <kernel/wait.h>
 #include <mm/exclusive.h>
 #include <mm/gfp.h>
+#include <mm/view.h>
 
 #define REFILL_MAX_ROOMS	4
 
@@ -134,15 +136,26 @@ void refill_show(struct seq *out)
 		   refill_stats.wakeups,
 		   refill_stats.runs, refill_stats.pages,
 		   refill_stats.short_runs);
-	for (unsigned int i = 0; i < nr_watched; i++)
-		seq_printf(out, "  room %d: %u of %u pages\n", watched[i].room,
+	for (unsigned int i = 0; i < nr_watched; i++) {
+		char name[40];
+
+		/* Named as the labyrinth view names the room. */
+		seq_printf(out, "  %s: %u of %u pages\n",
+			   mm_excl_room_name(watched[i].room, name,
+					     sizeof(name)),
 			   excl_room_count(watched[i].room), watched[i].target);
+	}
 }
 
 /*
  * The thread: sleep until a handler asks, refill, repeat. A pass that ends
- * short (memory is low: GFP_KERNEL gave up) is retried after a pause, not at
- * once, so that the thread does not spin while a hog holds the memory.
+ * short is retried after a pause. It ends short when memory stays below
+ * the low watermark: excl_room_refill()'s GFP_KERNEL allocation (order 0,
+ * __GFP_NOWARN) sleeps until pages are freed, walks again, and gives up
+ * silently once mm_wait_ms has passed with no page (include/mm/sleep.h).
+ * While a hog holds the memory the thread thus sleeps in those waits,
+ * wakes for frees it cannot use, and tries again after each give-up: it
+ * never spins.
  */
 static int refill_thread_fn(void *arg __unused)
 {

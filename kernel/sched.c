@@ -389,19 +389,55 @@ static int idle_fn(void *arg __unused)
 /*
  * GFP_KERNEL's sleeping step (mm/sleep.h): sleep until a free moves
  * mm_frees_seen() past seen, which the allocator read before its last
- * walk, so no free is missed. The one-second timeout only bounds the cost
- * of a path that frees without waking, should one ever appear: the
- * allocator then walks again.
+ * walk, so no free is missed; or until ms pass; or until an interrupt
+ * comes for this thread's interruptible wait. Whether to wait again, and
+ * for how long, is the allocator's rule (mm/sleep.c), not ours.
  */
 static DECLARE_WAIT_QUEUE_HEAD(pages);
 
-static int sched_wait_for_pages(gfp_t gfp __unused, unsigned int order __unused,
-				unsigned long seen)
+/* ms to ticks, rounded up, at least 1, without 64-bit division. */
+static long ms_to_ticks(unsigned int ms)
 {
-	if (!sched_up || current == idle_thread)
+	unsigned long t = ms / 1000 * timer_hz +
+			  ((ms % 1000) * timer_hz + 999) / 1000;
+
+	return t ? (long)t : 1;
+}
+
+static int sched_wait_for_pages(unsigned long seen, unsigned int ms)
+{
+	struct thread *self = current;
+	long left;
+
+	if (!sched_up || self == idle_thread)
 		return -EAGAIN;
-	wait_event_timeout(pages, mm_frees_seen() != seen, timer_hz);
-	return 0;
+	left = wait_event_timeout(pages, mm_frees_seen() != seen ||
+				  self->intr_pending, ms_to_ticks(ms));
+	if (self->intr_pending)
+		return -EINTR;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * Milliseconds since boot, from jiffies. jiffies is 32 bits and wraps (in
+ * 50 days at 1000 Hz, 5 at 10 kHz): its wraps are counted here, so the
+ * clock stays continuous as long as someone reads it once per wrap, which
+ * any wait longer than that does (it reads it at least every mm_wait_ms).
+ */
+static unsigned long sched_clock_ms(void)
+{
+	static unsigned long last, wraps;
+	unsigned long flags, j;
+	u64 ticks;
+
+	local_irq_save(flags);
+	j = jiffies;
+	if (j < last)
+		wraps++;
+	last = j;
+	ticks = ((u64)wraps << 32) | j;
+	local_irq_restore(flags);
+	return (unsigned long)(ticks * 1000 / timer_hz);
 }
 
 static void sched_wake_for_pages(void)
@@ -412,7 +448,56 @@ static void sched_wake_for_pages(void)
 static const struct mm_sleep_ops sched_mm_sleep_ops = {
 	.wait_for_pages = sched_wait_for_pages,
 	.wake_waiters = sched_wake_for_pages,
+	.clock_ms = sched_clock_ms,
 };
+
+/*
+ * Interruptible waits (kernel/thread.h). interruptible and intr_pending
+ * change with interrupts off: thread_interrupt() comes from the serial
+ * interrupt or the keyboard's console thread.
+ */
+void thread_interruptible_begin(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	current->intr_pending = false;
+	current->interruptible = true;
+	local_irq_restore(flags);
+}
+
+bool thread_interruptible_end(void)
+{
+	unsigned long flags;
+	bool was;
+
+	local_irq_save(flags);
+	was = current->intr_pending;
+	current->interruptible = false;
+	current->intr_pending = false;
+	local_irq_restore(flags);
+	return was;
+}
+
+bool thread_interrupted(void)
+{
+	return current->intr_pending;
+}
+
+bool thread_interrupt(struct thread *t)
+{
+	unsigned long flags;
+	bool taken;
+
+	local_irq_save(flags);
+	taken = t->interruptible;
+	if (taken) {
+		t->intr_pending = true;
+		sched_wake_thread(t);	/* its wait loop sees the mark */
+	}
+	local_irq_restore(flags);
+	return taken;
+}
 
 /*
  * Bringing the scheduler up creates the idle thread with kthread_create(),

@@ -128,10 +128,17 @@ struct thread *kthread_create(const char *name, int (*fn)(void *), void *arg)
 	if (!sched_ready() && sched_init())
 		return NULL;
 	t = slot_take();
-	if (!t)
+	if (!t) {
+		printk(KERN_ERR "kthread_create: no thread '%s': all %u slots "
+		       "are taken\n", name, MAX_THREADS);
 		return NULL;
+	}
+	/* GFP_KERNEL may wait for the stack, never forever: NULL then. */
 	t->stack_pages = alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER);
 	if (!t->stack_pages || stack_map(t)) {
+		printk(KERN_ERR "kthread_create: no thread '%s': no memory for "
+		       "its %lu KiB stack\n", name,
+		       THREAD_STACK_PAGES * (PAGE_SIZE >> 10));
 		if (t->stack_pages)
 			free_pages(t->stack_pages, THREAD_STACK_ORDER);
 		slot_release(t);

@@ -10,20 +10,30 @@
  * Calling context: GFP_ATOMIC anywhere; GFP_KERNEL in process context with
  * interrupts on and no lock held (otherwise reported and served without
  * sleeping). No lock is held on entry or exit; each room takes its own.
+ *
+ * GFP_KERNEL never waits forever: when and how long it waits is the rule
+ * of mm/sleep.c, which alloc_sleep_walk() asks before every wait.
  */
 #include "internal.h"
 #include <lib/string.h>
+#include <mm/sleep.h>
 
-/* Refuse unknown bits, a missing or double base class, bad combinations. */
+/*
+ * Refuse unknown bits, a missing or double base class, bad combinations
+ * (__GFP_NOFAIL needs GFP_KERNEL: only a caller that may wait can be
+ * promised a page).
+ */
 static inline bool gfp_valid(gfp_t gfp, unsigned int order, void *caller)
 {
 	gfp_t base = gfp & (__GFP_WAIT | __GFP_HIGH);
 
 	if ((gfp & ~__GFP_BITS) || (base != __GFP_WAIT && base != __GFP_HIGH) ||
-	    ((gfp & __GFP_EXCLUSIVE) && (gfp & __GFP_DMA))) {
+	    ((gfp & __GFP_EXCLUSIVE) && (gfp & __GFP_DMA)) ||
+	    ((gfp & __GFP_NOFAIL) && base != __GFP_WAIT)) {
 		mm_report(MM_BUG_BAD_FLAGS, "alloc_pages", caller, ~0UL, order,
 			  "invalid gfp 0x%x: give exactly one of GFP_KERNEL, "
-			  "GFP_ATOMIC; GFP_EXCLUSIVE not with GFP_DMA", gfp);
+			  "GFP_ATOMIC; GFP_EXCLUSIVE not with GFP_DMA; "
+			  "__GFP_NOFAIL only with GFP_KERNEL", gfp);
 		return false;
 	}
 	if (order > MAX_ORDER || ((gfp & __GFP_EXCLUSIVE) && order)) {
@@ -106,30 +116,39 @@ static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 	}
 }
 
-/* Every room failed: count it, and say so unless __GFP_NOWARN. */
-static void alloc_failed(struct alloc_ctx *ac)
+/*
+ * Every room failed (and the waits, if any, gave up: why says how, or is
+ * ""): count it, and say so unless __GFP_NOWARN.
+ */
+static void alloc_failed(struct alloc_ctx *ac, const char *why)
 {
 	stat_inc(&ac->cls->failures);
 	if (!(ac->gfp & __GFP_NOWARN))
 		mm_report(MM_WARN_ALLOC_FAIL, "alloc_pages", ac->caller, ~0UL,
 			  ac->order, "page allocation failure: %s, gfp 0x%x, "
-			  "%lu pages free", ac->cls->name, ac->gfp,
-			  mm_free_pages_quick());
+			  "%lu pages free%s", ac->cls->name, ac->gfp,
+			  mm_free_pages_quick(), why);
 }
 
 /*
- * The sleeping step: wait for frees and walk again, until served. Before
- * each sleep, give the whole hot room back to the zones and walk again:
- * its pages (all 2^k frames of a block whose free collided, say) serve no
- * request above order 0, nor GFP_DMA, and count for no watermark until
- * they merge, and a free that lands there wakes nobody who needs them.
+ * The sleeping step: wait for frees and walk again, until served or until
+ * the rule of mm/sleep.c gives up (then it reports, naming the caller; an
+ * interrupted wait is counted but not reported: the caller asked for it).
+ * Before each sleep, give the whole hot room back to the zones and walk
+ * again: its pages (all 2^k frames of a block whose free collided, say)
+ * serve no request above order 0, nor GFP_DMA, and count for no watermark
+ * until they merge, and a free that lands there wakes nobody who needs
+ * them.
  */
 static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 {
 	struct page *page = NULL;
+	struct mm_wait w;
 	unsigned long seen;
+	char why[128];
 	int err = 0;
 
+	mm_wait_init(&w);
 	while (!page && !err) {
 		/* A sleeper before the walks: no free can slip by unseen. */
 		seen = mm_sleep_begin();
@@ -137,10 +156,16 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 		if (!page && hot_room_give_back(0, false))
 			page = path_walk(ac);
 		if (!page)
-			err = mm_sleep_wait(ac->gfp, ac->order, seen);
+			err = mm_sleep_wait(&w, ac, seen);
 		mm_sleep_end();
 	}
-	return page;
+	if (page)
+		return page;
+	if (err == -EINTR)
+		stat_inc(&ac->cls->failures);
+	else
+		alloc_failed(ac, mm_wait_why(&w, ac, why, sizeof(why)));
+	return NULL;
 }
 
 /*
@@ -171,11 +196,13 @@ noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 		page = path_walk(&ac);
 	if (unlikely(!page) && hot_room_trim())
 		page = path_walk(&ac);
-	if (unlikely(!page) && (gfp & __GFP_WAIT) && !atomic_ctx)
-		page = alloc_sleep_walk(&ac);
 	if (unlikely(!page)) {
-		alloc_failed(&ac);
-		return NULL;
+		if ((gfp & __GFP_WAIT) && !atomic_ctx)
+			page = alloc_sleep_walk(&ac);	/* reports its own */
+		else
+			alloc_failed(&ac, "");
+		if (!page)
+			return NULL;
 	}
 	alloc_prep(page, &ac);
 	return page;

@@ -289,9 +289,32 @@ unsigned long mm_free_pages_quick(void);
 
 /* ---- sleeping (sleep.c) ---- */
 
+/* Why a GFP_KERNEL allocation stopped waiting without a page. */
+enum mm_wait_why {
+	MM_WAIT_NONE,
+	MM_WAIT_TIMED_OUT,	/* mm_wait_ms of waiting passed */
+	MM_WAIT_NO_PROGRESS,	/* costly order: the wait brought nothing */
+	MM_WAIT_INTERRUPTED,	/* the thread's interruptible wait ended */
+	MM_WAIT_CANNOT,		/* no hooks, or the hook cannot sleep here */
+};
+
+/* One allocation's waiting so far (on its stack, in alloc_sleep_walk()). */
+struct mm_wait {
+	unsigned long start_ms;		/* ops->clock_ms() at the first wait */
+	unsigned long waited_ms;	/* since then, at the last look */
+	unsigned long next_report_ms;	/* __GFP_NOFAIL: "still waiting" */
+	int largest;		/* costly: largest free order before the wait */
+	unsigned int waits;
+	enum mm_wait_why why;
+};
+
+void mm_wait_init(struct mm_wait *w);
 unsigned long mm_sleep_begin(void);
 void mm_sleep_end(void);
-int mm_sleep_wait(gfp_t gfp, unsigned int order, unsigned long seen);
+int mm_sleep_wait(struct mm_wait *w, const struct alloc_ctx *ac,
+		  unsigned long seen);
+const char *mm_wait_why(const struct mm_wait *w, const struct alloc_ctx *ac,
+			char *buf, size_t size);
 /* mm_sleepers and mm_wake_waiters(): mm/hot.h, for the inline free. */
 void sleep_init(void);
 
@@ -305,6 +328,7 @@ struct wmark_param {
 extern unsigned long param_min_free_kbytes;	/* 0: the formula */
 extern struct wmark_param param_wmark[MAX_NR_ZONES];
 extern unsigned int param_hot_high;
+extern unsigned int param_wait_ms;		/* mm_wait_ms= */
 extern unsigned long mm_reserved_pages;		/* frames not handed over */
 extern unsigned long mm_map_pages;		/* frames mem_map occupies */
 

@@ -16,20 +16,28 @@
  * Overrides (mm_setup_param(), before mm_init()): min_free_kbytes=N;
  * wmark_dma=MIN,LOW,HIGH and wmark_normal=MIN,LOW,HIGH in pages (they win
  * over the formula for their zone if HIGH fits in the zone); mm_hot_high=N.
+ * And one that is no watermark: mm_wait_ms=N, the bound on a GFP_KERNEL
+ * wait (include/mm/sleep.h), read at each wait.
+ *
+ * A bad value is reported here, once, with what was expected; the caller
+ * (the command-line parser) only learns -EINVAL and says nothing more.
  */
 #include "internal.h"
 #include <lib/string.h>
 #include <mm/init.h>
+#include <mm/sleep.h>
 
 unsigned long param_min_free_kbytes;
 struct wmark_param param_wmark[MAX_NR_ZONES];
 unsigned int param_hot_high = HOT_HIGH_DEFAULT;
+unsigned int param_wait_ms = MM_WAIT_MS_DEFAULT;
 
 void mm_params_reset(void)
 {
 	param_min_free_kbytes = 0;
 	memset(param_wmark, 0, sizeof(param_wmark));
 	param_hot_high = HOT_HIGH_DEFAULT;
+	param_wait_ms = MM_WAIT_MS_DEFAULT;
 }
 
 /* Boot-time integer square root (Newton's method). */
@@ -73,8 +81,8 @@ static int parse_one(const char *name, const char *v, unsigned long lo,
 
 	/* p moves past the number; the message quotes v as given. */
 	if (!p || !parse_num(&p, out) || *p || *out < lo || *out > hi) {
-		pr_err("mm: %s=%s: expected a number from %lu to %lu\n",
-		       name, v ? v : "", lo, hi);
+		pr_err("mm: %s=%s: expected a number from %lu to %lu; keeping "
+		       "the default\n", name, v ? v : "", lo, hi);
 		return -EINVAL;
 	}
 	return 0;
@@ -99,7 +107,7 @@ static int parse_wmark(const char *name, const char *v, struct wmark_param *w)
 	return 0;
 bad:
 	pr_err("mm: %s=%s: expected MIN,LOW,HIGH in pages, 0 < MIN < LOW < "
-	       "HIGH\n", name, v ? v : "");
+	       "HIGH; keeping the formula\n", name, v ? v : "");
 	return -EINVAL;
 }
 
@@ -120,6 +128,12 @@ int mm_setup_param(const char *name, const char *value)
 		ret = parse_one(name, value, 1, HOT_MAX, &v);
 		if (!ret)
 			param_hot_high = (unsigned int)v;
+		return ret;
+	}
+	if (!strcmp(name, "mm_wait_ms")) {
+		ret = parse_one(name, value, 0, MM_WAIT_MS_MAX, &v);
+		if (!ret)
+			param_wait_ms = (unsigned int)v;
 		return ret;
 	}
 	if (!strcmp(name, "wmark_dma") || !strcmp(name, "wmark_normal"))

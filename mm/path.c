@@ -6,6 +6,7 @@
  * allocation is bounded whatever the size of memory:
  *
  *   GFP_KERNEL            hot, NORMAL above low, DMA above low; then sleeps
+ *                         (never forever: mm/sleep.c)
  *   GFP_ATOMIC            hot, NORMAL above min, DMA above min, reserve
  *   GFP_KERNEL where it may not sleep: the GFP_ATOMIC path minus the reserve
  *   GFP_DMA (with either) the DMA zone's rooms only
@@ -43,13 +44,15 @@ static const struct path_step path_dma_nosleep[] = {
 
 struct gfp_class gfp_classes[NR_GFP_CLASSES] = {
 	[CLASS_KERNEL] = { "GFP_KERNEL", path_kernel,
-			   "sleep until pages are freed, walk again", 0 },
+			   "sleep until pages are freed, walk again; "
+			   "never forever", 0 },
 	[CLASS_ATOMIC] = { "GFP_ATOMIC", path_atomic,
 			   "NULL at once, counted", 0 },
 	[CLASS_NOSLEEP] = { "GFP_KERNEL in atomic context", path_nosleep,
 			    "NULL at once, counted", 0 },
 	[CLASS_DMA_KERNEL] = { "GFP_KERNEL|GFP_DMA", path_dma_kernel,
-			       "sleep until pages are freed, walk again", 0 },
+			       "sleep until pages are freed, walk again; "
+			       "never forever", 0 },
 	[CLASS_DMA_ATOMIC] = { "GFP_ATOMIC|GFP_DMA", path_dma_atomic,
 			       "NULL at once, counted", 0 },
 	[CLASS_DMA_NOSLEEP] = { "GFP_KERNEL|GFP_DMA in atomic context",

@@ -43,6 +43,11 @@ unsigned long mm_report_count(enum mm_bug kind)
 	return kind < NR_MM_BUGS ? report_count[kind] : 0;
 }
 
+unsigned long mm_report_suppressed(enum mm_bug kind)
+{
+	return kind < NR_MM_BUGS ? report_count[kind] - report_last[kind] : 0;
+}
+
 void mm_reports_reset(void)
 {
 	unsigned int i;
@@ -73,7 +78,7 @@ noinline void mm_report(enum mm_bug kind, const char *func, void *caller,
 {
 	const char *level = kind == MM_WARN_ALLOC_FAIL ? KERN_WARNING :
 			    KERN_ERR;
-	char ctx[96], what[160];
+	char ctx[96], what[256];
 	long missed = report_ratelimit(kind);
 	va_list ap;
 

@@ -170,6 +170,19 @@ static void show_room(struct seq *s, const char *name, unsigned long pages,
 		   rs->collisions);
 }
 
+const char *mm_excl_room_name(int id, char *buf, size_t size)
+{
+	const char *name = NULL;
+
+	if (id >= 0 && id < NR_EXCL_ROOMS)
+		name = excl_rooms[id].name;
+	if (name)
+		snprintf(buf, size, "exclusive %s", name);
+	else
+		snprintf(buf, size, "exclusive room %d (none)", id);
+	return buf;
+}
+
 static void show_rooms(struct seq *s)
 {
 	const struct hot_room *hot = &hot_rooms[smp_processor_id()];
@@ -195,8 +208,8 @@ static void show_rooms(struct seq *s)
 
 		if (!r->name)
 			continue;
-		snprintf(name, sizeof(name), "exclusive %s", r->name);
-		show_room(s, name, r->count, &r->stats);
+		show_room(s, mm_excl_room_name((int)i, name, sizeof(name)),
+			  r->count, &r->stats);
 		seq_printf(s, "    owner %s, target %u, refilled %lu\n",
 			   owner_name(r->owner, who, sizeof(who)), r->target,
 			   r->refills);
@@ -211,8 +224,10 @@ void mm_show_labyrinth(struct seq *s)
 	seq_puts(s, "paths (GFP_EXCLUSIVE: the owner's room first):\n");
 	for (i = 0; i < NR_GFP_CLASSES; i++)
 		path_show(s, &gfp_classes[i]);
-	seq_printf(s, "sleeps %lu, would-sleep %lu\n", mm_sleep_count(),
-		   mm_would_sleep_count());
+	seq_printf(s, "sleeps %lu, would-sleep %lu, gave up %lu, interrupted "
+		   "%lu (mm_wait_ms=%u)\n", mm_sleep_count(),
+		   mm_would_sleep_count(), mm_wait_gave_up_count(),
+		   mm_wait_interrupted_count(), mm_wait_ms());
 	seq_puts(s, "reports:");
 	for (i = 0; i < NR_MM_BUGS; i++)
 		if (mm_report_count(i))

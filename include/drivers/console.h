@@ -30,13 +30,19 @@ void console_unregister(struct console *con);
 /* Write to every console. The console owner only: see printk.h. */
 void console_write(const char *text, size_t len);
 
+#define CONSOLE_CTRL_C	0x03
+
 /*
  * Called by input drivers, in interrupt context or with interrupts off.
  * A character that finds the ring full is dropped and counted in
- * console_input_dropped.
+ * console_input_dropped. A Ctrl-C (0x03) while the thread that reads the
+ * console is in an interruptible wait (kernel/thread.h) interrupts that
+ * wait instead, and is counted in console_interrupts; otherwise it is
+ * input like any other key.
  */
 void console_input_push(char c);
 extern unsigned long console_input_dropped;
+extern unsigned long console_interrupts;
 /* Free slots in the input ring, so a producer that can wait does. */
 unsigned int console_input_room(void);
 /* Next input character, or -1 when none is waiting. Never blocks. */
@@ -47,6 +53,12 @@ int console_trygetc(void);
  * with interrupts off).
  */
 char console_getc(void);
+/*
+ * True while a thread sleeps in console_getc() for the next key: the
+ * shell sits at its prompt (so a message printed meanwhile may end with a
+ * fresh prompt).
+ */
+bool console_reader_waiting(void);
 
 /* Serial port COM1 (drivers/serial.c). */
 void serial_init(void);

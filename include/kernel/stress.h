@@ -23,5 +23,11 @@
 int stress_start(unsigned int seconds, struct seq *out);
 /* True while a run is going on. */
 bool stress_running(void);
+/*
+ * Pages in the blocks the shell's alloc command holds (kernel/cmd_alloc.c):
+ * a run counts them as accounted for, so an alloc or free typed during a
+ * run does not look like a lost page. Read it with interrupts off.
+ */
+unsigned long shell_pages_held(void);
 
 #endif

@@ -49,6 +49,8 @@ struct thread {
 	unsigned int preempt_count;	/* saved across switches */
 	struct lock_state locks;	/* locks held, saved across switches */
 	bool sleep_reported;		/* might_sleep() reported this wait */
+	bool interruptible;		/* its waits may be interrupted now */
+	volatile bool intr_pending;	/* interrupted: the wait ends, -EINTR */
 	unsigned long wake_at;		/* jiffies for a timeout, or 0 */
 	unsigned long ticks;		/* timer ticks spent running */
 	unsigned long switches;		/* times switched in */
@@ -60,8 +62,9 @@ struct thread {
 /*
  * Create a thread that runs fn(arg) and make it ready at once (Linux calls
  * this kthread_run). name is copied (truncated to 15 characters). Returns
- * NULL if the table is full or no stack could be allocated. Process
- * context: may sleep for the stack (GFP_KERNEL).
+ * NULL if the table is full or no stack could be allocated (said on the
+ * console). Process context: may sleep for the stack (GFP_KERNEL, which
+ * gives up after mm_wait_ms: include/mm/sleep.h).
  */
 struct thread *kthread_create(const char *name, int (*fn)(void *), void *arg);
 /*
@@ -83,6 +86,28 @@ int kthread_join(struct thread *t);
 
 /* The running thread (the boot thread before sched_init()). */
 struct thread *current_thread(void);
+
+/*
+ * Interruptible waits, a small cousin of a signal. Between
+ * thread_interruptible_begin() and thread_interruptible_end(), the current
+ * thread's waits that look at thread_interrupted() (the allocator's page
+ * wait does) end early when someone calls thread_interrupt() on it: the
+ * console does, on Ctrl-C, for the thread that reads it (the shell), so
+ * a command can be stopped while it waits.
+ *
+ * begin/end: process context, not nested. end() returns true if an
+ * interrupt came, and clears it: none is pending outside the pair.
+ */
+void thread_interruptible_begin(void);
+bool thread_interruptible_end(void);
+/* An interrupt is pending for the current thread. Any context. */
+bool thread_interrupted(void);
+/*
+ * Interrupt t if it is between begin and end: mark it and wake it if it
+ * sleeps. Returns true if it was (the caller's key was used up), false if
+ * t takes no interrupt now. Any context.
+ */
+bool thread_interrupt(struct thread *t);
 const char *thread_state_name(enum thread_state state);
 /* The table for ps: one line per thread. */
 void thread_show_all(struct seq *out);

@@ -31,6 +31,12 @@ enum mm_bug {
 
 /* How many times each kind was reported (printed or suppressed). */
 unsigned long mm_report_count(enum mm_bug kind);
+/*
+ * Reports of kind the rate limit suppressed since the last one printed: 0
+ * right after a report of kind that was printed, so a caller that just
+ * caused one can tell the reader whether it is on the console.
+ */
+unsigned long mm_report_suppressed(enum mm_bug kind);
 const char *mm_bug_name(enum mm_bug kind);
 
 /*

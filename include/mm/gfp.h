@@ -6,6 +6,7 @@
  * be served from (see docs/mm.md and mm/path.c):
  *
  *   GFP_KERNEL            hot, NORMAL above low, DMA above low; then sleeps
+ *                         (never forever: mm/sleep.h)
  *   GFP_ATOMIC            hot, NORMAL above min, DMA above min, reserve
  *   GFP_ATOMIC|EXCLUSIVE  the owner's exclusive room, then the GFP_ATOMIC path
  *   GFP_DMA (with either) the DMA zone's rooms only
@@ -45,15 +46,31 @@ typedef unsigned int gfp_t;
  * whose fallback makes failure normal. Bad calls are reported regardless.
  */
 #define __GFP_NOWARN	0x20u
-#define __GFP_BITS	0x3fu
+/*
+ * __GFP_NOFAIL - add to GFP_KERNEL (refused with GFP_ATOMIC: it cannot
+ * wait): the caller cannot handle NULL, so the allocation waits for as
+ * long as it takes, whatever its order, and reports every mm_wait_ms (at
+ * least every second) that it still waits, naming the caller. It still
+ * returns NULL where it cannot wait at all (atomic context, before the
+ * scheduler, both reported) and when a wait its thread made interruptible
+ * is interrupted (the shell's Ctrl-C; such a caller handles NULL). Use it
+ * sparingly: a request no free can ever serve waits forever.
+ */
+#define __GFP_NOFAIL	0x40u
+#define __GFP_BITS	0x7fu
 
 /*
  * GFP_KERNEL - the caller may sleep: process context only, no lock held,
  * interrupts on. Stays above the low watermark, never enters the reserve.
  * When no room on its path can serve it, it sleeps until pages are freed and
- * walks again (through the hooks of mm/sleep.h). It returns NULL only if the
- * sleep hook gives up (before the scheduler exists: at once, counted as a
- * "would sleep"); the caller must still check for NULL.
+ * walks again (through the hooks of mm/sleep.h), but never forever: there
+ * is no reclaim and no compaction, so waiting helps only when someone
+ * frees. An order above PAGE_ALLOC_COSTLY_ORDER (3) gives up after a wait that
+ * brought no larger free block; a smaller one gives up once mm_wait_ms
+ * (mm_wait_ms= on the command line, default 3000) has passed; both with a
+ * report naming the caller (unless __GFP_NOWARN). Before the scheduler
+ * exists it returns NULL at once, counted as a "would sleep". So the
+ * caller must check for NULL (or add __GFP_NOFAIL).
  * Used where sleeping is forbidden (interrupt, interrupts off, lock held) it
  * is reported once per call site and served without sleeping, as
  * GFP_ATOMIC minus the reserve.
@@ -90,6 +107,12 @@ typedef unsigned int gfp_t;
 /* MAX_ORDER is the largest order: 2^10 pages = 4 MiB. */
 #define MAX_ORDER	10
 #define NR_ORDERS	(MAX_ORDER + 1)
+/*
+ * Orders above this are "costly" (Linux's name and value): without
+ * compaction, only frees that merge into larger blocks can serve them, so
+ * GFP_KERNEL waits for them only while its waits bring larger blocks.
+ */
+#define PAGE_ALLOC_COSTLY_ORDER	3
 
 /*
  * The out-of-line allocator: every request, checked in full (mm/alloc.c,

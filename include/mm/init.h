@@ -27,13 +27,15 @@ int mm_init(const struct mem_range *usable, unsigned int nr);
 
 /*
  * Take a kernel command-line parameter, before mm_init(). Returns -ENOENT if
- * the name is not the allocator's, -EINVAL for a bad value (with a report),
- * 0 when taken. Names:
+ * the name is not the allocator's, -EINVAL for a bad value (reported here:
+ * the caller need not), 0 when taken. Names:
  *   min_free_kbytes=N        the total min watermark in KiB (split between
  *                            zones by size; low and high follow from it)
  *   wmark_dma=MIN,LOW,HIGH   one zone's watermarks in pages, MIN<LOW<HIGH
  *   wmark_normal=MIN,LOW,HIGH
  *   mm_hot_high=N            most pages the hot room keeps (1..1024)
+ *   mm_wait_ms=N             the bound on a GFP_KERNEL wait, in ms
+ *                            (0..600000, default 3000; mm/sleep.h)
  */
 int mm_setup_param(const char *name, const char *value);
 

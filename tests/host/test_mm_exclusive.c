@@ -327,7 +327,7 @@ static void count_wake(void)
 	wakes++;
 }
 
-static const struct mm_sleep_ops wake_ops = { NULL, count_wake };
+static const struct mm_sleep_ops wake_ops = { .wake_waiters = count_wake };
 
 /* Pages a destroyed room gives back wake sleeping allocations. */
 static void excl_destroy_wakes_sleepers(void)

@@ -490,6 +490,7 @@ static void sleep_atomic_served_without_reserve(void)
 
 static unsigned int waits, wakes;
 static int wait_result;
+static unsigned long fake_ms;	/* the hooks' clock */
 
 /* A wait hook: frees one eaten page (as another thread would). */
 static bool seen_moved;	/* the free in test_wait moved mm_frees_seen() */
@@ -497,11 +498,10 @@ static bool seen_moved;	/* the free in test_wait moved mm_frees_seen() */
 /*
  * The scheduler would sleep until mm_frees_seen() != seen; here the "other
  * thread" frees at once, and we check that this free is what ends the wait.
+ * (tests/host/test_mm_wait.c checks when the allocator gives up.)
  */
-static int test_wait(gfp_t gfp, unsigned int order, unsigned long seen)
+static int test_wait(unsigned long seen, unsigned int ms)
 {
-	(void)gfp;
-	(void)order;
 	waits++;
 	seen_moved = false;
 	if (mm_frees_seen() != seen)	/* nothing freed since the last walk */
@@ -510,6 +510,8 @@ static int test_wait(gfp_t gfp, unsigned int order, unsigned long seen)
 		free_page(eaten[--nr_eaten]);
 		seen_moved = mm_frees_seen() != seen;
 	}
+	if (wait_result == -ETIMEDOUT)
+		fake_ms += ms;
 	return wait_result;
 }
 
@@ -518,7 +520,16 @@ static void test_wake(void)
 	wakes++;
 }
 
-static const struct mm_sleep_ops test_ops = { test_wait, test_wake };
+static unsigned long test_clock(void)
+{
+	return fake_ms;
+}
+
+static const struct mm_sleep_ops test_ops = {
+	.wait_for_pages = test_wait,
+	.wake_waiters = test_wake,
+	.clock_ms = test_clock,
+};
 
 /* No room serves: sleep, a free wakes us, walk again, served. */
 static void sleep_hook_walks_again(void)
@@ -624,10 +635,11 @@ static void sleep_free_before_wait_not_missed(void)
 	EXPECT_CHECK();
 }
 
+/* A hook that cannot sleep here: the allocation gives up at once. */
 static void sleep_hook_gives_up(void)
 {
 	waits = 0;
-	wait_result = -ENOMEM;
+	wait_result = -EAGAIN;
 	eat_zone(&zones[ZONE_NORMAL], wm(ZONE_NORMAL, WMARK_LOW));
 	eat_zone(&zones[ZONE_DMA], wm(ZONE_DMA, WMARK_LOW));
 	mm_set_sleep_ops(&test_ops);

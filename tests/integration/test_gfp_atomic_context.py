@@ -41,7 +41,7 @@ def test_alloc_and_free_from_the_shell_with_mistakes_refused():
         vm.wait_boot()
         out = vm.command("alloc 2 atomic,zero")
         m = re.search(r"pfn (0x[0-9a-f]+) addr (0x[0-9a-f]+) .*order 2 "
-                      r"\(16 KiB\) atomic\|zero", out)
+                      r"\(16 KiB\) GFP_ATOMIC\|__GFP_ZERO", out)
         assert m, out
         pfn, addr = m.group(1), m.group(2)
         assert "freed pfn %s order 2" % pfn in vm.command("free %s 2" % addr)

@@ -60,18 +60,22 @@ static void mm_atomic_reserve_then_null(struct ktest *t)
 
 static unsigned int would_sleep;
 
-static int test_wait_for_pages(gfp_t gfp, unsigned int order,
-			       unsigned long seen)
+static int test_wait_for_pages(unsigned long seen, unsigned int ms)
 {
-	(void)gfp;
-	(void)order;
 	(void)seen;
+	(void)ms;
 	would_sleep++;
 	return -EAGAIN;		/* observe the sleep, do not sleep */
 }
 
+static unsigned long test_clock_ms(void)
+{
+	return 0;
+}
+
 static const struct mm_sleep_ops test_sleep_ops = {
 	.wait_for_pages = test_wait_for_pages,
+	.clock_ms = test_clock_ms,
 };
 
 /* GFP_KERNEL stops at low in every zone and never enters the reserve. */
