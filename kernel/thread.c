@@ -51,14 +51,41 @@ static unsigned long slot_base(const struct thread *t)
 	return STACK_AREA + (unsigned long)(t - thread_table) * SLOT_SIZE;
 }
 
+static void stack_pages_free(struct thread *t)
+{
+	for (unsigned int i = 0; i < THREAD_STACK_PAGES; i++) {
+		if (t->stack_pages[i])
+			free_page(t->stack_pages[i]);
+		t->stack_pages[i] = NULL;
+	}
+}
+
+/*
+ * One order-0 page per stack page: the mapping makes them contiguous, so
+ * no split is needed, and a fragmented zone can still start threads.
+ * GFP_KERNEL may wait for them, never forever: -ENOMEM then, nothing kept.
+ */
+static int stack_pages_alloc(struct thread *t)
+{
+	for (unsigned int i = 0; i < THREAD_STACK_PAGES; i++) {
+		t->stack_pages[i] = alloc_page(GFP_KERNEL);
+		if (!t->stack_pages[i]) {
+			stack_pages_free(t);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* Map the allocated pages above the guard; undo it all on failure. */
 static int stack_map(struct thread *t)
 {
 	unsigned long lo = slot_base(t) + THREAD_GUARD_PAGES * PAGE_SIZE;
-	phys_addr_t pa = __pa(page_address(t->stack_pages));
 
 	for (unsigned int i = 0; i < THREAD_STACK_PAGES; i++) {
-		if (vmap_map_page(lo + i * PAGE_SIZE, pa + i * PAGE_SIZE)) {
+		phys_addr_t pa = __pa(page_address(t->stack_pages[i]));
+
+		if (vmap_map_page(lo + i * PAGE_SIZE, pa)) {
 			while (i--)
 				vmap_unmap_page(lo + i * PAGE_SIZE);
 			return -ENOMEM;
@@ -73,8 +100,7 @@ static void stack_free(struct thread *t)
 {
 	for (unsigned long va = t->stack_lo; va < t->stack_hi; va += PAGE_SIZE)
 		vmap_unmap_page(va);
-	free_pages(t->stack_pages, THREAD_STACK_ORDER);
-	t->stack_pages = NULL;
+	stack_pages_free(t);
 	t->stack_lo = t->stack_hi = 0;
 }
 
@@ -133,14 +159,11 @@ struct thread *kthread_create(const char *name, int (*fn)(void *), void *arg)
 		       "are taken\n", name, MAX_THREADS);
 		return NULL;
 	}
-	/* GFP_KERNEL may wait for the stack, never forever: NULL then. */
-	t->stack_pages = alloc_pages(GFP_KERNEL, THREAD_STACK_ORDER);
-	if (!t->stack_pages || stack_map(t)) {
+	if (stack_pages_alloc(t) || stack_map(t)) {
 		printk(KERN_ERR "kthread_create: no thread '%s': no memory for "
 		       "its %lu KiB stack\n", name,
 		       THREAD_STACK_PAGES * (PAGE_SIZE >> 10));
-		if (t->stack_pages)
-			free_pages(t->stack_pages, THREAD_STACK_ORDER);
+		stack_pages_free(t);
 		slot_release(t);
 		return NULL;
 	}
@@ -237,7 +260,7 @@ static struct thread *slot_of(unsigned long addr)
 		return NULL;
 	i = (addr - STACK_AREA) / SLOT_SIZE;
 	if (i >= MAX_THREADS || !thread_table[i].used ||
-	    !thread_table[i].stack_pages)
+	    !thread_table[i].stack_pages[0])
 		return NULL;
 	return &thread_table[i];
 }

@@ -2,7 +2,8 @@
  * thread.h - kernel threads (kernel/thread.c).
  *
  * A thread has a name, a tid, a state and a stack of THREAD_STACK_PAGES
- * pages from the page allocator, mapped in the vmap area with
+ * order-0 pages from the page allocator (the vmap area makes them one
+ * stack: they need not be physically contiguous), mapped there with
  * THREAD_GUARD_PAGES unmapped pages below it: running off the end of the
  * stack page-faults in the guard, and the oops says "stack overflow in
  * thread N (name)". A thread ends by returning from its function or by
@@ -20,8 +21,7 @@
 
 #define MAX_THREADS		64
 #define THREAD_NAME_LEN		16
-#define THREAD_STACK_ORDER	2
-#define THREAD_STACK_PAGES	(1u << THREAD_STACK_ORDER)	/* 16 KiB */
+#define THREAD_STACK_PAGES	4	/* 16 KiB */
 #define THREAD_GUARD_PAGES	4
 #define THREAD_SLOT_PAGES	(THREAD_STACK_PAGES + THREAD_GUARD_PAGES)
 
@@ -42,7 +42,8 @@ struct thread {
 	const char *wait_on;		/* what it sleeps on, for ps */
 	unsigned long esp;		/* saved stack pointer when off CPU */
 	unsigned long stack_lo, stack_hi;	/* mapped stack [lo, hi) */
-	struct page *stack_pages;	/* NULL for the boot thread */
+	/* Its stack's frames, lowest address first; none for boot. */
+	struct page *stack_pages[THREAD_STACK_PAGES];
 	int (*fn)(void *arg);
 	void *arg;
 	int exit_code;
