@@ -573,12 +573,34 @@ static int keep_out_boot_memory(const struct multiboot_info *mbi,
 	return n;
 }
 
+/* Where the loader put what it gave us (physical), for the curious. */
+static void print_boot_structures(const struct multiboot_info *mbi)
+{
+	const char *cmd = NULL;
+
+	if ((mbi->flags & MULTIBOOT_INFO_CMDLINE) &&
+	    boot_ptr_ok(mbi->cmdline, 1))
+		cmd = boot_string(NULL, mbi->cmdline);
+	printk(KERN_INFO "bootmem: kernel image %#lx-%#lx, multiboot info "
+	       "%#lx+%u", (unsigned long)(uintptr_t)_kernel_phys_start,
+	       (unsigned long)(uintptr_t)_kernel_phys_end - 1,
+	       (unsigned long)__pa(mbi), (unsigned int)sizeof(*mbi));
+	if (mbi->flags & MULTIBOOT_INFO_MEM_MAP)
+		printk(KERN_CONT ", memory map %#x+%u", mbi->mmap_addr,
+		       mbi->mmap_length);
+	if (cmd)
+		printk(KERN_CONT ", command line %#x+%u", mbi->cmdline,
+		       (unsigned int)strlen(cmd) + 1);
+	printk(KERN_CONT "\n");
+}
+
 int bootmem_init(const struct multiboot_info *mbi)
 {
 	struct mem_range ranges[BOOTMEM_MAX_RANGES];
 	int n = bootmem_find_ranges(mbi, ranges, BOOTMEM_MAX_RANGES);
 	u64 bytes = 0;
 
+	print_boot_structures(mbi);
 	if (n > 0)
 		n = keep_out_boot_memory(mbi, ranges, n);
 	if (n <= 0)

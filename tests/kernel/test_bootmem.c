@@ -113,18 +113,23 @@ static void map_plain_with_fallback(void)
 	fake_mbi.mem_upper = 15 * 1024;
 }
 
-/* Run the parser quietly, keeping the real boot's record. */
-static int find(void)
+/* Run the parser on mbi quietly, keeping the real boot's record. */
+static int find_in(const struct multiboot_info *mbi)
 {
 	struct bootmem_info saved = bootmem;
 	int n;
 
 	said_start();
-	n = bootmem_find_ranges(&fake_mbi, out, BOOTMEM_MAX_RANGES);
+	n = bootmem_find_ranges(mbi, out, BOOTMEM_MAX_RANGES);
 	said_stop();
 	fake_result = bootmem;
 	bootmem = saved;
 	return n;
+}
+
+static int find(void)
+{
+	return find_in(&fake_mbi);
 }
 
 /* True if one of the n ranges found shares a byte with [start, end). */
@@ -134,6 +139,16 @@ static bool found_overlaps(int n, u64 start, u64 end)
 		if (out[i].start < end && start < out[i].end)
 			return true;
 	return false;
+}
+
+/* The bytes of the n ranges found. */
+static u64 found_bytes(int n)
+{
+	u64 sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += out[i].end - out[i].start;
+	return sum;
 }
 
 /* True if [start, end) lies wholly in one of the n ranges found. */
@@ -335,6 +350,49 @@ static void bootmem_reserved_listed_first_still_wins(struct ktest *t)
 	KTEST_EXPECT(t, !found_overlaps(3, MIB(20), MIB(21)));
 	KTEST_EXPECT(t, !found_overlaps(3, MIB(24), MIB(25)));
 	KTEST_EXPECT_EQ(t, out[2].end, MIB(32));
+}
+
+/*
+ * The information structure and the map are read after the allocator is
+ * up (the command line, the shell's views), so they stay out of it even
+ * when they lie outside the kernel image: here each in a page of its own,
+ * taken from the allocator, inside a usable entry of 1..128 MiB.
+ */
+static void bootmem_info_and_map_reserved(struct ktest *t)
+{
+	struct page *info_page = alloc_page(GFP_KERNEL);
+	struct page *map_page = alloc_page(GFP_KERNEL);
+	struct multiboot_info *mbi;
+	struct multiboot_mmap_entry *map;
+	u64 info_pa, map_pa;
+	int n;
+
+	if (!info_page || !map_page) {
+		ktest_fail(t, __FILE__, __LINE__, "no pages for the test");
+		goto out;
+	}
+	mbi = page_address(info_page);
+	map = page_address(map_page);
+	info_pa = (u64)page_to_pfn(info_page) << PAGE_SHIFT;
+	map_pa = (u64)page_to_pfn(map_page) << PAGE_SHIFT;
+	memset(mbi, 0, sizeof(*mbi));
+	map[0] = (struct multiboot_mmap_entry){ 20, MIB(1), MIB(127),
+						 MULTIBOOT_MEMORY_AVAILABLE };
+	mbi->flags = MULTIBOOT_INFO_MEM_MAP;
+	mbi->mmap_addr = (u32)map_pa;
+	mbi->mmap_length = sizeof(map[0]);
+	n = find_in(mbi);
+	KTEST_EXPECT(t, n > 0);
+	KTEST_EXPECT(t, !found_overlaps(n, info_pa, info_pa + sizeof(*mbi)));
+	KTEST_EXPECT(t, !found_overlaps(n, map_pa, map_pa + sizeof(map[0])));
+	/* Only those two pages: the rest of the entry past the image stays. */
+	KTEST_EXPECT_EQ(t, found_bytes(n), MIB(128) - 2 * PAGE_SIZE -
+			ALIGN_UP((uintptr_t)_kernel_phys_end, PAGE_SIZE));
+out:
+	if (info_page)
+		free_page(info_page);
+	if (map_page)
+		free_page(map_page);
 }
 
 /* Ranges that are not page-aligned shrink to whole pages. */
@@ -566,6 +624,7 @@ static const struct ktest_case bootmem_cases[] = {
 	KTEST_CASE(bootmem_reserved_wins_over_usable),
 	KTEST_CASE(bootmem_reserved_listed_first_still_wins),
 	KTEST_CASE(bootmem_unaligned_ranges_shrink),
+	KTEST_CASE(bootmem_info_and_map_reserved),
 	KTEST_CASE(bootmem_many_holes_never_handed_out),
 	KTEST_CASE(bootmem_info_outside_direct_map_refused),
 	KTEST_CASE(bootmem_cmdline_unreadable_dropped),
