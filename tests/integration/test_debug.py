@@ -67,15 +67,8 @@ def test_make_gdb_says_at_once_that_qemu_has_gone():
         m = re.search(NO_QEMU, out)
         assert status not in (0, 124) and m and m.group(2) == str(port), out
         assert secs < 5, "make gdb took %.1fs to say so" % secs
-
-        # QEMU quit by hand (Ctrl-A X): the same, at once.
-        debug, port = start_debug(d)
-        wait_for_file(os.path.join(d, "qemu.pid"))
-        debug.send(b"\x01x")
-        assert debug.wait_exit(10) is not None, "Ctrl-A X did not end make debug"
-        status, out, secs = make_gdb(d)
-        assert status not in (0, 124) and re.search(NO_QEMU, out), out
-        assert secs < 5, "make gdb took %.1fs to say so" % secs
+        # (QEMU quit by hand, Ctrl-A X, removes the pid file and make debug
+        # the port file: that is the "nothing started" case above.)
 
 
 @timeout(90)
