@@ -68,7 +68,8 @@ def test_make_help_lists_every_target():
             "no group %r in make help:\n%s" % (group, p.stdout)
     listed = help_targets(p.stdout)
     rules, phony = makefile_rules()
-    missing = [t for t in listed if t not in rules]
+    # (A name only declared .PHONY has an empty rule: make would do nothing.)
+    missing = [t for t in listed if rules.get(t, ([], False)) == ([], False)]
     assert not missing, "make help names targets the Makefile lacks: %s" % missing
     unlisted = sorted(phony - set(listed) - INTERNAL_TARGETS)
     assert not unlisted, ("targets of the Makefile that make help does not "
