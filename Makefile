@@ -18,7 +18,7 @@
 # Debug:
 #   make debug            QEMU stopped at the first instruction, for gdb
 #   make gdb              gdb attached to it (in a second terminal)
-#   make sendkey KEYS=ls  type on its PS/2 keyboard: IRQ1 (tools/sendkey)
+#   make sendkey KEYS=..  type on its PS/2 keyboard: IRQ1 (tools/sendkey)
 # Test:
 #   make test             every test; make test T=word: those named so
 #   make host-tests       build the host unit tests of mm/ (build/host/)
@@ -177,8 +177,9 @@ VGA_FLAGS = $(or $(VGA_FLAGS_$(VGA)),-display $(VGA) -serial mon:stdio)
 
 # make debug: QEMU stopped at the first instruction, its gdbstub on a free
 # port. It leaves in DEBUG_DIR what make gdb and tools/sendkey need: the
-# port (gdb-port), QEMU's pid (qemu.pid, QEMU removes it when it exits) and
-# its QMP socket (qmp.sock); tools/debug-session reads them.
+# port (gdb-port, removed when QEMU exits), QEMU's pid (qemu.pid: QEMU
+# removes it on exit, but not when killed) and its QMP socket (qmp.sock);
+# tools/debug-session reads them.
 DEBUG_DIR ?= $(BUILD)
 
 .PHONY: run run-vga run-iso debug gdb sendkey doctor deps deps-vga
@@ -195,6 +196,7 @@ run: deps $(BUILD)/kernel.elf
 		-kernel $(BUILD)/kernel.elf $(QEMU_APPEND)
 
 run-vga: deps-vga $(BUILD)/kernel.elf
+	$(if $(filter vnc,$(VGA)),@echo "VGA screen on VNC 127.0.0.1:5900.")
 	$(QEMU) $(QEMU_FLAGS) $(VGA_FLAGS) -kernel $(BUILD)/kernel.elf \
 		$(QEMU_APPEND)
 
