@@ -135,11 +135,13 @@ $(BUILD)/kernel-test.elf: $(OBJS) $(KTEST_OBJS) boot/linker.ld tools/gen-kallsym
 # ---------------------------------------------------------------- ISO
 # make iso APPEND="...": the command line goes into the ISO's grub.cfg
 # (GRUB cannot read make's variables when it boots), so the ISO depends on
-# the value of APPEND, kept in $(ISO).cmdline: rewritten only when it
-# changes, so that an unchanged APPEND rebuilds nothing. ISO=path builds
-# elsewhere (the tests do, beside the build/labyrinth.iso others boot).
+# the value of APPEND, kept in $(ISO).cmdline: rewritten only when APPEND
+# differs from it, so that an unchanged APPEND rebuilds nothing (and make
+# -q iso tells). ISO=path builds elsewhere (the tests do, beside the
+# build/labyrinth.iso others boot).
 ISO ?= $(BUILD)/labyrinth.iso
 ISO_DIR = $(ISO:.iso=)-isodir
+ISO_CMDLINE := $(shell cat $(ISO).cmdline 2>/dev/null)
 .PHONY: iso FORCE
 iso: $(ISO)
 $(ISO): $(BUILD)/kernel.elf iso/grub.cfg tools/grub-cfg $(ISO).cmdline
@@ -151,10 +153,12 @@ $(ISO): $(BUILD)/kernel.elf iso/grub.cfg tools/grub-cfg $(ISO).cmdline
 		> $(ISO_DIR)/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(ISO_DIR) 2>$@.log || { cat $@.log; exit 1; }
 
+ifneq ($(strip $(APPEND)),$(ISO_CMDLINE))
 $(ISO).cmdline: FORCE
+endif
+$(ISO).cmdline:
 	@mkdir -p $(dir $@)
-	@printf '%s\n' '$(subst ','\'',$(APPEND))' | cmp -s - $@ || \
-		printf '%s\n' '$(subst ','\'',$(APPEND))' > $@
+	@printf '%s\n' '$(subst ','\'',$(strip $(APPEND)))' > $@
 
 # ---------------------------------------------------------------- QEMU
 MEM ?= 128
