@@ -45,7 +45,7 @@ def wait_for_file(path, secs=10):
 
 
 @timeout(60)
-def test_make_gdb_says_at_once_that_qemu_has_gone():
+def test_make_gdb_says_at_once_when_it_cannot_attach():
     with tempfile.TemporaryDirectory(prefix="labyrinth-debug-") as d:
         # Nothing started yet.
         status, out, secs = make_gdb(d)
@@ -60,6 +60,14 @@ def test_make_gdb_says_at_once_that_qemu_has_gone():
                            stdin=subprocess.DEVNULL, capture_output=True,
                            text=True, timeout=30)
         assert p.returncode != 0 and "still runs" in p.stderr, p.stdout + p.stderr
+        # The gdbstub serves one gdb: a second would wait, unanswered.
+        with ConsoleProcess(["make", "-s", "gdb", "DEBUG_DIR=" + d],
+                            "make gdb") as gdb:
+            gdb.wait_for(r"Remote debugging using 127\.0\.0\.1:%d" % port)
+            status, out, secs = make_gdb(d)
+            assert status not in (0, 124) and \
+                "already has a debugger attached" in out, out
+            assert secs < 5, "make gdb took %.1fs to say so" % secs
         os.killpg(debug.proc.pid, signal.SIGKILL)
         debug.wait_exit(10)
         assert os.path.exists(os.path.join(d, "gdb-port")), os.listdir(d)
