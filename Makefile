@@ -1,21 +1,51 @@
 # Labyrinth - the one Makefile.
 #
+# The targets, as `make help` prints them: this comment is the help text, so
+# a new target adds its line here, in its group (test_make_help checks that
+# every target listed exists and every target of the Makefile is listed).
+#
+# Build:
+#   make                  build/kernel.elf, with debug symbols (make all)
+#   make iso              build/labyrinth.iso, booted by GRUB
+#   make compdb           compile_commands.json for clangd and editors
+#   make clean            remove build/
+#   make deps             install what is missing, as root (doctor --fix)
+# Run:
+#   make run              boot in QEMU, serial console in this terminal
+#   make run-vga          the same with the VGA screen in a window (gtk)
+#   make run-iso          boot build/labyrinth.iso with GRUB
+#                         (the shell's halt, or Ctrl-A X, ends QEMU)
+# Debug:
+#   make debug            QEMU stopped at the first instruction, for gdb
+#   make gdb              gdb attached to it (in a second terminal)
+#   make sendkey KEYS=..  type on its PS/2 keyboard: IRQ1 (tools/sendkey)
+# Test:
+#   make test             every test; make test T=word: those named so
+#   make host-tests       build the host unit tests of mm/ (build/host/)
+#   make host-test-run    build and run them
+#   make test-kernel      build/kernel-test.elf, the in-kernel KTAP tests
+#   make fuzz-smoke       a short libFuzzer run of the allocator
+#   make bench            allocator benchmark (not part of make test)
+#   make doctor           check the tools, say how to get what is missing
+#   make help             this list
+# Coursework (docs/labs/README.md):
+#   make grade LAB=n      lab n's grader: each test, its points, the score
+#   make handout LAB=n OUT=dir   the student tree of lab n
+#   make gradescope LAB=n the Gradescope autograder zip of lab n
+# Coming from xv6:
+#   make qemu             = make run-vga (a window, as xv6's)
+#   make qemu-nox         = make run
+#   make qemu-gdb         = make debug, then make gdb (not plain gdb)
+#   make qemu-nox-gdb     = make debug
+# Variables:
+#   MEM=16 APPEND="hz=100 loglevel=4"  RAM in MiB and kernel command line
+#   VGA=sdl|curses|vnc    run-vga's display (curses: in this terminal)
+#   V=1                   show every command; TOOLPREFIX=i686-elf- the
+#                         cross compiler (default: the first one found)
+#
 # Non-recursive: each folder adds its objects in a small Makefile.inc
 # (obj-y for the kernel, ktest-obj-y for the test kernel only), like kbuild
 # without the recursion. Everything is built in build/, mirroring the tree.
-#
-#   make            build/kernel.elf (debug symbols)
-#   make run        boot it in QEMU, serial console in this terminal
-#   make run-vga    the same with the VGA screen in a window
-#   make debug      QEMU waiting for gdb;  make gdb  attaches to it
-#   make iso        build/labyrinth.iso (GRUB)
-#   make test       every test: host, in-kernel, integration
-#   make doctor     check the tools and say how to get what is missing
-#   make compdb     compile_commands.json for clangd and editors
-#   make bench      allocator benchmark (host build; not part of test)
-#   make grade LAB=n          a lab's grader: every test with its points
-#   make handout LAB=n OUT=d  the student tree of lab n
-#   make gradescope LAB=n     the Gradescope autograder zip of lab n
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -107,57 +137,107 @@ $(BUILD)/kernel-test.elf: $(OBJS) $(KTEST_OBJS) boot/linker.ld tools/gen-kallsym
 -include $(DEPS)
 
 # ---------------------------------------------------------------- ISO
-ISO_DIR := $(BUILD)/isodir
-.PHONY: iso
-iso: $(BUILD)/labyrinth.iso
-$(BUILD)/labyrinth.iso: $(BUILD)/kernel.elf iso/grub.cfg
+# make iso APPEND="...": the command line goes into the ISO's grub.cfg
+# (GRUB cannot read make's variables when it boots), so the ISO depends on
+# the value of APPEND, kept in $(ISO).cmdline: rewritten only when APPEND
+# differs from it, so that an unchanged APPEND rebuilds nothing (and make
+# -q iso tells). ISO=path builds elsewhere (the tests do, beside the
+# build/labyrinth.iso others boot).
+ISO ?= $(BUILD)/labyrinth.iso
+ISO_DIR = $(ISO:.iso=)-isodir
+ISO_CMDLINE := $(shell cat $(ISO).cmdline 2>/dev/null)
+.PHONY: iso FORCE
+iso: $(ISO)
+$(ISO): $(BUILD)/kernel.elf iso/grub.cfg tools/grub-cfg $(ISO).cmdline
 	$(call say,ISO,$@)
 	$(Q)rm -rf $(ISO_DIR)
 	$(Q)mkdir -p $(ISO_DIR)/boot/grub
 	$(Q)cp $(BUILD)/kernel.elf $(ISO_DIR)/boot/kernel.elf
-	$(Q)cp iso/grub.cfg $(ISO_DIR)/boot/grub/grub.cfg
-	$(Q)grub-mkrescue -o $@ $(ISO_DIR) 2>$(BUILD)/grub-mkrescue.log || \
-		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	$(Q)$(PYTHON) tools/grub-cfg iso/grub.cfg $@.cmdline \
+		> $(ISO_DIR)/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(ISO_DIR) 2>$@.log || { cat $@.log; exit 1; }
+
+ifneq ($(strip $(APPEND)),$(ISO_CMDLINE))
+$(ISO).cmdline: FORCE
+endif
+$(ISO).cmdline:
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(subst ','\'',$(strip $(APPEND)))' > $@
 
 # ---------------------------------------------------------------- QEMU
 MEM ?= 128
 APPEND ?=
 QEMU_FLAGS := -m $(MEM) -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
-QEMU_APPEND = $(if $(APPEND),-append "$(APPEND)")
+QEMU_APPEND = $(if $(APPEND),-append '$(subst ','\'',$(APPEND))')
+# tools/doctor: the tools we build and run with, so it checks those.
+DOCTOR = TOOLPREFIX='$(TOOLPREFIX)' CFLAGS='$(CFLAGS)' QEMU='$(QEMU)' \
+	VGA='$(VGA)' tools/doctor
 
-.PHONY: run run-vga run-iso debug gdb doctor deps
-# tools/doctor: TOOLPREFIX and CFLAGS passed so it checks what we build with.
-DOCTOR = TOOLPREFIX='$(TOOLPREFIX)' CFLAGS='$(CFLAGS)' tools/doctor
+# make run-vga: the VGA screen in a window (gtk, or VGA=sdl), or in this
+# terminal (VGA=curses: Esc 1 the screen, Esc 2 QEMU's monitor, Esc 3 the
+# serial line), or through VNC (VGA=vnc: 127.0.0.1:5900, from another
+# machine with ssh -L 5900:127.0.0.1:5900). QEMU must be told: left to
+# itself, without its GUI package, it serves VNC without a word.
+VGA ?= gtk
+VGA_FLAGS_curses := -display curses
+VGA_FLAGS_vnc := -display vnc=127.0.0.1:0 -serial mon:stdio
+VGA_FLAGS = $(or $(VGA_FLAGS_$(VGA)),-display $(VGA) -serial mon:stdio)
+
+# make debug: QEMU stopped at the first instruction, its gdbstub on a free
+# port. It leaves in DEBUG_DIR what make gdb and tools/sendkey need: the
+# port (gdb-port, removed when QEMU exits), QEMU's pid (qemu.pid: QEMU
+# removes it on exit, but not when killed) and its QMP socket (qmp.sock);
+# tools/debug-session reads them.
+DEBUG_DIR ?= $(BUILD)
+
+.PHONY: run run-vga run-iso debug gdb sendkey doctor deps deps-vga
+.PHONY: qemu qemu-nox qemu-gdb qemu-nox-gdb
 deps:
 	@$(DOCTOR) --fix
+# run-vga needs more: QEMU's GUI and a display (doctor says what to do).
+deps-vga:
+	@$(DOCTOR) --fix --need vga
 
 run: deps $(BUILD)/kernel.elf
-	@echo "Labyrinth in QEMU: serial console here. Quit with Ctrl-A X."
+	@echo "Labyrinth in QEMU: serial console here. Quit with halt or Ctrl-A X."
 	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio \
 		-kernel $(BUILD)/kernel.elf $(QEMU_APPEND)
 
-run-vga: deps $(BUILD)/kernel.elf
-	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(BUILD)/kernel.elf \
+run-vga: deps-vga $(BUILD)/kernel.elf
+	$(if $(filter vnc,$(VGA)),@echo "VGA screen on VNC 127.0.0.1:5900.")
+	$(QEMU) $(QEMU_FLAGS) $(VGA_FLAGS) -kernel $(BUILD)/kernel.elf \
 		$(QEMU_APPEND)
 
-run-iso: deps $(BUILD)/labyrinth.iso
-	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio \
-		-cdrom $(BUILD)/labyrinth.iso
+run-iso: deps $(ISO)
+	@echo "Labyrinth from $(ISO) by GRUB. Quit with halt or Ctrl-A X."
+	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -cdrom $(ISO)
 
-# make debug: QEMU stopped at the first instruction, gdbstub on a free port
-# written to build/gdb-port, so that make gdb (in a second terminal) finds it.
 debug: deps $(BUILD)/kernel.elf
-	@port=$$(tools/free-port) && echo $$port > $(BUILD)/gdb-port && \
-	echo "QEMU waits for gdb on port $$port: run 'make gdb' in another terminal." && \
+	@port=$$(tools/debug-session start $(DEBUG_DIR)) || exit 1; \
+	echo "QEMU waits for gdb on port $$port: run 'make gdb' in another terminal."; \
+	echo "Keyboard (IRQ1): make sendkey KEYS=text, or Ctrl-A C and 'sendkey a'."; \
 	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -S \
-		-gdb tcp:127.0.0.1:$$port -kernel $(BUILD)/kernel.elf $(QEMU_APPEND)
+		-gdb tcp:127.0.0.1:$$port -pidfile $(DEBUG_DIR)/qemu.pid \
+		-qmp unix:$(DEBUG_DIR)/qmp.sock,server=on,wait=off \
+		-kernel $(BUILD)/kernel.elf $(QEMU_APPEND); \
+	status=$$?; rm -f $(DEBUG_DIR)/gdb-port; exit $$status
 
-gdb: $(BUILD)/kernel.elf
-	@test -f $(BUILD)/gdb-port || { echo "run 'make debug' first"; exit 1; }
+# Not rebuilt first: gdb must read the kernel that QEMU is running.
+gdb:
+	@port=$$(tools/debug-session port $(DEBUG_DIR)) || exit 1; \
 	$(GDB) -q -iex "add-auto-load-safe-path $(CURDIR)/.gdbinit" \
-		-x $(CURDIR)/.gdbinit \
-		-ex "target remote 127.0.0.1:$$(cat $(BUILD)/gdb-port)" \
+		-x $(CURDIR)/.gdbinit -ex "target remote 127.0.0.1:$$port" \
 		$(BUILD)/kernel.elf
+
+sendkey:
+	@test -n '$(subst ','\'',$(KEYS))' || \
+		{ echo "make sendkey KEYS=\"text\": the keys to type" >&2; exit 2; }
+	@tools/sendkey --qmp $(DEBUG_DIR)/qmp.sock -- '$(subst ','\'',$(KEYS))'
+
+# For students who come from xv6's Makefile.
+qemu: run-vga
+qemu-nox: run
+qemu-gdb qemu-nox-gdb: debug
 
 doctor:
 	@$(DOCTOR)
@@ -186,7 +266,13 @@ gradescope:
 	@$(PYTHON) tools/gradescope $(LAB)
 
 # ---------------------------------------------------------------- misc
-.PHONY: compdb clean
+# make help prints the lists of the header comment, from "# Build:" to its
+# first empty comment line.
+HELP_FROM := $(firstword $(MAKEFILE_LIST))
+.PHONY: help compdb clean
+help:
+	@sed -n '/^# Build:$$/,/^#$$/{/^#$$/d;s/^# \{0,1\}//;p;}' $(HELP_FROM)
+
 compdb:
 	$(MAKE) clean
 	bear --output compile_commands.json -- $(MAKE) all test-kernel

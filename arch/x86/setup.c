@@ -42,6 +42,30 @@ void arch_halt(void)
 	}
 }
 
+/*
+ * QEMU's ACPI power management registers: SeaBIOS places the PM1a block at
+ * 0x600 on both of QEMU's PCs (PIIX4 on pc, ICH9 on q35), and QEMU's \_S5
+ * (soft off) sleep type is 0. Writing SLP_EN with that type to PM1a_CNT
+ * asks the machine to power off: QEMU then ends with status 0. A real PC
+ * gives these values in its ACPI tables (FADT, DSDT), which we do not read.
+ */
+#define QEMU_ACPI_PM1A_CNT	0x604
+#define ACPI_SLP_EN		(1 << 13)
+#define QEMU_ACPI_SLP_TYP_S5	0
+
+/*
+ * Power the machine off (under QEMU, QEMU exits with status 0), after
+ * writing what the log still holds. QEMU acts on the request between two
+ * instructions of its own choosing, so we halt until it does; on a machine
+ * that does not power off, the CPU stays halted.
+ */
+void arch_power_off(void)
+{
+	console_flush();
+	outw(QEMU_ACPI_PM1A_CNT, ACPI_SLP_EN | QEMU_ACPI_SLP_TYP_S5 << 10);
+	arch_halt();
+}
+
 /* Leave QEMU (isa-debug-exit), after writing what the log still holds. */
 void qemu_exit(u8 code)
 {

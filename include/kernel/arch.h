@@ -16,6 +16,13 @@ void arch_init(void);
 void arch_halt(void) __noreturn;
 
 /*
+ * Power off through ACPI, at the ports QEMU's PCs use (the log is written
+ * out first): QEMU exits with status 0. Where nothing powers off, the CPU
+ * halts as arch_halt() does.
+ */
+void arch_power_off(void) __noreturn;
+
+/*
  * Leave QEMU with an exit status through the isa-debug-exit device (test
  * builds run with -device isa-debug-exit,iobase=0xf4,iosize=0x04). QEMU's
  * status is (code << 1) | 1. Without the device this returns; the caller

@@ -1,5 +1,8 @@
 """The tools around the kernel: doctor, and the KTAP reading of run-tests."""
+import os
+import re
 import subprocess
+import tempfile
 import time
 
 from testlib import ROOT, ktap
@@ -48,3 +51,45 @@ def test_ktap_flat_and_empty():
     assert [r.name for r in results] == ["a", "b"] and not problems
     results, problems = ktap.parse("Segmentation fault\n")
     assert not results and problems == ["no KTAP output"]
+
+
+def _doctor(args, **env):
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "VGA")}
+    base["DOCTOR_NO_INSTALL"] = "1"
+    base.update(env)
+    return subprocess.run(["tools/doctor"] + args, cwd=ROOT, capture_output=True,
+                          text=True, env=base)
+
+
+def test_doctor_checks_qemu_can_open_a_window():
+    # With a display, what make run-vga needs is there (install-deps).
+    p = _doctor(["--fix", "--need", "vga"], DISPLAY=":99")
+    assert p.returncode == 0, p.stdout + p.stderr
+    # A QEMU without its GUI modules: the package that brings them, as a
+    # fix --fix can install; make run does not care.
+    with tempfile.TemporaryDirectory() as d:
+        fake = os.path.join(d, "qemu-system-i386")
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\nprintf 'Available display backend types:\\n"
+                    "none\\ncurses\\n'\n")
+        os.chmod(fake, 0o755)
+        p = _doctor(["--fix", "--need", "vga"], DISPLAY=":99", QEMU=fake)
+        assert p.returncode != 0, p.stdout
+        assert "gtk display" in p.stdout, p.stdout
+        assert re.search(r"fix: (sudo )?apt-get install qemu-system-gui", p.stdout), p.stdout
+        p = _doctor(["--fix"], QEMU=fake)
+        assert p.returncode == 0 and "gtk" not in p.stdout, p.stdout
+        # VGA=curses needs neither the GUI nor a display.
+        p = _doctor(["--fix", "--need", "vga"], QEMU=fake, VGA="curses")
+        assert p.returncode == 0, p.stdout
+    # A display QEMU does not have is named, with the ones it has.
+    p = _doctor(["--fix", "--need", "vga"], DISPLAY=":99", VGA="nosuch")
+    assert p.returncode != 0 and "no display 'nosuch'" in p.stdout, p.stdout
+
+
+def test_doctor_on_a_headless_machine_notes_it_and_passes():
+    p = _doctor([])
+    assert p.returncode == 0, p.stdout
+    assert re.search(r"note\s+no graphical display", p.stdout), p.stdout
+    assert "VGA=curses" in p.stdout, p.stdout

@@ -35,6 +35,7 @@ class Qmp:
                 time.sleep(0.05)
         s.settimeout(timeout)
         self.sock = s
+        self.timeout = timeout
         greeting = self._read()
         if "QMP" not in greeting:
             raise TestFailure("unexpected QMP greeting %r" % greeting)
@@ -65,6 +66,31 @@ class Qmp:
                 raise TestFailure("QMP %s: %s" % (command, reply["error"]))
             elif "return" in reply:
                 return reply["return"]
+
+    def wait_event(self, name, timeout=10):
+        """The next event called name (SHUTDOWN, STOP, ...), as a dict;
+        one that came during an earlier command counts too."""
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                for i, ev in enumerate(self.events):
+                    if ev["event"] == name:
+                        return self.events.pop(i)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TestFailure("QMP: no %s event in %ss" % (name, timeout))
+                self.sock.settimeout(left)
+                try:
+                    msg = self._read()
+                except TestFailure:
+                    if time.monotonic() >= deadline:
+                        continue
+                    raise
+                if "event" in msg:
+                    self.events.append(msg)
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
 
     def hmp(self, command_line):
         """A human monitor command ('info registers', 'xp ...'); its text."""
