@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import tomllib
+import zipfile
 
 from testlib import ROOT, TestFailure, params, timeout
 from testlib.qemu import Qemu
@@ -187,3 +188,64 @@ def test_planted_bug_fails_its_named_tests(bug):
             assert cases, "no test %s in lab %d's grader:\n%s" % (n, lab, out)
             assert any(t["status"] == "failed" for t in cases), \
                 "planted bug %s: test %s still passes:\n%s" % (name, n, out)
+
+
+def unzip(path, dest):
+    """As Gradescope does: the files, with their modes."""
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            out = z.extract(info, dest)
+            mode = info.external_attr >> 16
+            if mode:
+                os.chmod(out, mode)
+
+
+@timeout(600)
+def test_gradescope_autograder_grades_only_the_students_files():
+    lab = LABS[0]
+    with open(os.path.join(ROOT, "labs", "lab%d" % lab, "lab.toml"),
+              "rb") as f:
+        files = tomllib.load(f)["files"]
+    base = base_tree(lab)
+    top = tempfile.mkdtemp(prefix="labyrinth-gradescope-")
+    try:
+        zip_path = os.path.join(top, "autograder.zip")
+        status, out = run([sys.executable, "tools/gradescope", str(lab),
+                           "--out", zip_path], ROOT, 120)
+        assert status == 0, out
+        ag = os.path.join(top, "autograder")
+        source = os.path.join(ag, "source")
+        unzip(zip_path, source)
+        for script in ("setup.sh", "run_autograder"):
+            path = os.path.join(source, script)
+            assert os.access(path, os.X_OK), "%s is not executable" % script
+        with open(os.path.join(source, "setup.sh")) as f:
+            assert "tools/install-deps" in f.read()
+        # A student's repository, one folder down: the correct files, and
+        # a grader rewritten to pass everything, which must be ignored.
+        sub = os.path.join(ag, "submission", "my-labyrinth")
+        for rel in files:
+            os.makedirs(os.path.dirname(os.path.join(sub, rel)), exist_ok=True)
+            shutil.copyfile(os.path.join(base, rel), os.path.join(sub, rel))
+        fake = os.path.join(sub, "labs", "lab%d" % lab, "test_lab%d.py" % lab)
+        with open(fake, "w") as f:
+            f.write("import pytest\n\n@pytest.mark.points(1000)\n"
+                    "def test_free_points():\n    pass\n")
+        env = dict(os.environ, AUTOGRADER_ROOT=ag)
+        p = subprocess.run(["bash", os.path.join(source, "run_autograder")],
+                           env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=500)
+        out = p.stdout.decode("utf-8", "replace")
+        with open(os.path.join(ag, "results", "results.json")) as f:
+            results = json.load(f)
+        score, total = totals(results)
+        names = [t["name"] for t in results["tests"]]
+        assert "free_points" not in names, \
+            "the submission's own test file was used:\n" + out
+        assert total > 0 and score == total == results["score"], \
+            "the correct files scored %d/%d:\n%s" % (score, total, out)
+        for rel in files:
+            assert "graded %s from the submission" % rel in \
+                results["output"], results["output"]
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
