@@ -9,16 +9,15 @@ and, stopped right after it returned, runs its own view. The two texts
 must be equal line for line, except for fields that legitimately move while
 the shell prints, each named in TICKING below.
 
-The kernel runs at hz=19, the slowest timer it accepts: the sampler takes
-a fresh page every 510 ticks, and at 19 Hz that is every 27 s, so no page
-changes rooms while a view is printed and read back (the whole test takes
-a few seconds).
+The kernel runs at hz=19 (testlib's QUIET), the slowest timer it accepts:
+the sampler takes a fresh page every 510 ticks, every 27 s at 19 Hz, so no
+page changes rooms while a view is printed and read back (the whole test
+takes a few seconds).
 """
 import re
 
-from testlib import KERNEL, PROMPT, GdbSession, Qemu, TestFailure
-
-QUIET = "hz=19"
+from testlib import (KERNEL, QUIET, Qemu, TestFailure, gdb_at_shell,
+                     shell_then_gdb)
 
 # Fields that change between the shell's read and gdb's, and why.
 TICKING = {
@@ -52,39 +51,12 @@ def compare(view, shell, gdb):
                               view, len(a), len(b), shell, gdb))
 
 
-def shell_then_gdb(vm, g, command, gdb_commands):
-    """Type command at the shell while gdb breaks on shell_execute(); stop
-    right after it returned, run gdb_commands there, let the kernel go on.
-    Returns the shell's output and gdb's outputs (one per gdb command)."""
-    vm.send_line(command)
-    g.wait_stop(r"Breakpoint \d+, shell_execute")
-    done = g.run("finish")
-    if "Run till exit" not in done:
-        raise TestFailure("gdb could not finish shell_execute:\n" + done)
-    outs = [g.run(c) for c in gdb_commands]
-    g.resume()
-    vm.wait_for(re.escape(command) + r"\n")
-    start = vm.pos
-    m = vm.wait_for(r"^" + re.escape(PROMPT))
-    vm.pos = m.start()
-    return vm.text()[start:m.start()], outs
-
-
-def quiet_session(vm):
-    """gdb attached, a breakpoint on shell_execute(), the kernel running."""
-    vm.wait_boot()
-    g = GdbSession(vm.gdb_port).start()
-    g.run("break shell_execute")
-    g.resume()
-    return g
-
-
 VIEWS = ("meminfo", "buddyinfo", "zoneinfo", "labyrinth", "ps", "irqstat")
 
 
 def test_gdb_views_print_what_the_shell_prints():
     with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
-        with quiet_session(vm) as g:
+        with gdb_at_shell(vm) as g:
             for view in VIEWS:
                 shell, (gdb,) = shell_then_gdb(vm, g, view, [view])
                 assert shell.strip(), "the shell printed nothing for " + view
@@ -95,7 +67,7 @@ def test_gdb_views_follow_an_allocation():
     """After alloc at the shell, the views still agree (a block has left
     the free lists, a page the hot room)."""
     with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
-        with quiet_session(vm) as g:
+        with gdb_at_shell(vm) as g:
             before, _ = shell_then_gdb(vm, g, "buddyinfo", [])
             shell_then_gdb(vm, g, "alloc 3", [])
             shell_then_gdb(vm, g, "alloc 0 atomic", [])

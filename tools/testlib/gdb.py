@@ -9,7 +9,6 @@ with the kernel's serial line (every wait in it has a timeout too).
 """
 import os
 import re
-import signal
 import subprocess
 
 from . import context
@@ -90,7 +89,10 @@ class GdbSession(ConsoleProcess):
         return self
 
     def run(self, *commands, timeout=60):
-        """Run commands; their output, up to a marker echoed after them."""
+        """Run commands at a stop; their output (prompts removed), up to a
+        marker echoed after them."""
+        if self.running:
+            raise TestFailure("gdb: %r sent while the kernel runs" % (commands,))
         GdbSession._count += 1
         marker = "@@labyrinth-%d@@" % GdbSession._count
         start = self.pos
@@ -98,12 +100,12 @@ class GdbSession(ConsoleProcess):
             self.send(c + "\n")
         self.send("echo %s\\n\n" % marker)
         m = self.wait_for(re.escape(marker) + r"\n", timeout)
-        out = self.text()[start:m.start()]
-        return re.sub(r"(?m)^(\(gdb\) )+", "", out)
+        return self.text()[start:m.start()].replace("(gdb) ", "")
 
     def resume(self):
-        """continue, and return once gdb has said so (the kernel runs)."""
-        self.send("continue\n")
+        """Let the kernel run (continue in the background, so that gdb still
+        reads commands: interrupt() can stop it again)."""
+        self.send("continue &\n")
         self.wait_for(r"Continuing\.")
         self.running = True
 
@@ -115,7 +117,7 @@ class GdbSession(ConsoleProcess):
 
     def interrupt(self):
         """Stop the running kernel, as Ctrl-C at gdb's prompt does."""
-        os.kill(self.proc.pid, signal.SIGINT)
+        self.send("interrupt\n")
         self.wait_stop(r"received signal SIGINT")
 
     def kill(self):
@@ -129,3 +131,38 @@ class GdbSession(ConsoleProcess):
                 pass
             self.wait_exit(5)
         super().kill()
+
+
+# The slowest timer the kernel accepts. The sampler takes a fresh page every
+# 510 ticks: at 19 Hz, every 27 s, so while a test compares a view printed
+# by the shell with gdb's, no page changes rooms behind its back.
+QUIET = "hz=19"
+
+
+def gdb_at_shell(vm):
+    """Wait for the shell, attach a GdbSession with a breakpoint on
+    shell_execute(), and let the kernel run on. For shell_then_gdb()."""
+    vm.wait_boot()
+    g = GdbSession(vm.gdb_port).start()
+    g.run("break shell_execute")
+    g.resume()
+    return g
+
+
+def shell_then_gdb(vm, g, command, gdb_commands=()):
+    """Type command at the shell while g breaks on shell_execute(); gdb
+    `finish`es it (the command runs and prints) and, stopped right after it
+    returned, runs gdb_commands; then the kernel goes on to its prompt.
+    Returns the shell's output and gdb's outputs (one per gdb command)."""
+    vm.send_line(command)
+    g.wait_stop(r"Breakpoint \d+, shell_execute")
+    done = g.run("finish")
+    if "Run till exit" not in done:
+        raise TestFailure("gdb could not finish shell_execute:\n" + done)
+    outs = [g.run(c) for c in gdb_commands]
+    g.resume()
+    vm.wait_for(re.escape(command) + r"\n")
+    start = vm.pos
+    m = vm.wait_for(r"^" + re.escape(context.PROMPT))
+    vm.pos = m.start()
+    return vm.text()[start:m.start()], outs

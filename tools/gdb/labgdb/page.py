@@ -56,6 +56,13 @@ def parse_frame(arg, cmd):
 
 # ------------------------------------------------------------ where is it
 
+def span(pfn, order):
+    """'0x100-0x107' for a block of order 3; '0x100' for one page."""
+    if not order:
+        return "%#x" % pfn
+    return "%#x-%#x" % (pfn, pfn + (1 << order) - 1)
+
+
 def block_containing(mm, pfn):
     """(head, order, kind) of the free or allocated block whose tail pfn
     is, or None. Blocks are aligned to their size, so the head is pfn with
@@ -106,9 +113,9 @@ def hot_position(mm, pfn):
 
 def describe_free_head(mm, pfn, z):
     order = mm.order[pfn]
-    lines = ["free: head of the block %#x-%#x (order %d, %d pages) in zone "
-             "%s's room" % (pfn, pfn + (1 << order) - 1, order, 1 << order,
-                            zone_name(z))]
+    lines = ["free: head of the block %s (order %d, %d page%s) in zone "
+             "%s's room" % (span(pfn, order), order, 1 << order,
+                            "s" if order else "", zone_name(z))]
     fa = z["free_area"]
     if order < length(fa):
         pos, n = list_position(mm, int(fa[order]["free_list"]["first"]), pfn,
@@ -152,8 +159,8 @@ def describe_room(mm, pfn):
         return ["PG_pool, but exclusive room %d is not in use" % i]
     if f & PG_HEAD:
         order = mm.order[pfn]
-        lines = ["allocated: head of the block %#x-%#x (order %d)" % (
-            pfn, pfn + (1 << order) - 1, order)]
+        lines = ["allocated: head of the block %s (order %d)" % (
+            span(pfn, order), order)]
         if f & PG_EXCLUSIVE:
             lines.append("  exclusive: owner %s (only it may free or hand "
                          "it off)" % owner_name(mm.owner[pfn]))
@@ -161,8 +168,8 @@ def describe_room(mm, pfn):
     blk = block_containing(mm, pfn)
     if blk:
         head, order, kind = blk
-        text = "%s: frame %d of the block %#x-%#x (order %d)" % (
-            kind, pfn - head, head, head + (1 << order) - 1, order)
+        text = "%s: frame %d of the block %s (order %d)" % (
+            kind, pfn - head, span(head, order), order)
         if kind == "free":
             text += " in zone %s's room (lab-page %#x for its list)" % (
                 zone_name(z), head)
@@ -270,9 +277,8 @@ def freelist_lines(mm, z, order, limit):
     lines = [head]
     shown = blocks if limit is None else blocks[:limit]
     for pfn, note in shown:
-        span = "%#x" % pfn if not order else "%#x-%#x" % (
-            pfn, pfn + (1 << order) - 1)
-        lines.append("  " + span + ("  " + "; ".join(note) if note else ""))
+        lines.append("  " + span(pfn, order) +
+                     ("  " + "; ".join(note) if note else ""))
     if len(shown) < len(blocks):
         lines.append("  ... %d more (lab-freelist %s %d all)" % (
             len(blocks) - len(shown), zone_name(z), order))
