@@ -16,7 +16,7 @@ takes a few seconds).
 """
 import re
 
-from testlib import (KERNEL, QUIET, Qemu, TestFailure, gdb_at_shell,
+from testlib import (KERNEL, PROMPT, QUIET, Qemu, TestFailure, gdb_at_shell,
                      shell_then_gdb)
 
 # Fields that change between the shell's read and gdb's, and why.
@@ -61,6 +61,42 @@ def test_gdb_views_print_what_the_shell_prints():
                 shell, (gdb,) = shell_then_gdb(vm, g, view, [view])
                 assert shell.strip(), "the shell printed nothing for " + view
                 compare(view, shell, gdb)
+
+
+def dmesg_both(vm, g):
+    """dmesg at the shell and in gdb at the stop after it. dmesg prints the
+    ring, shell echo and prompts included, so its text has prompts in it:
+    it is cut where the next command (version) was typed."""
+    start = vm.pos
+    vm.send_line("dmesg")
+    g.wait_stop(r"Breakpoint \d+, shell_execute")
+    g.run("finish")
+    gdb = g.run("dmesg")
+    g.resume()
+    vm.send_line("version")
+    g.wait_stop(r"Breakpoint \d+, shell_execute")
+    g.resume()
+    end = vm.wait_for(r"^Labyrinth \S+ \(i686\)$").start()
+    text = vm.text()
+    shell = text[text.index("dmesg\n", start) + len("dmesg\n"):
+                 text.rindex(PROMPT + "version\n", start, end)]
+    assert shell.endswith(PROMPT + "dmesg\n"), "not the whole ring:\n" + shell
+    return shell, gdb
+
+
+def test_gdb_dmesg_prints_what_the_shell_prints():
+    with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
+        with gdb_at_shell(vm) as g:
+            shell, gdb = dmesg_both(vm, g)
+            assert shell.startswith("Labyrinth "), shell
+            compare("dmesg", shell, gdb)
+            # Wrap the ring (about 1.4 KiB a labyrinth), then again.
+            for _ in range(13):
+                shell_then_gdb(vm, g, "labyrinth")
+            shell, gdb = dmesg_both(vm, g)
+            assert re.match(r"\[\d+ earlier bytes of log overwritten\]\n",
+                            shell), shell[:200]
+            compare("dmesg", shell, gdb)
 
 
 def test_gdb_views_follow_an_allocation():

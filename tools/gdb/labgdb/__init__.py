@@ -18,6 +18,7 @@ def register():
     mm_views.Labyrinth()
     kernel_views.Ps()
     kernel_views.IrqStat()
+    kernel_views.Dmesg()
     page.LabPage()
     page.LabFreelist()
     check.LabCheck()

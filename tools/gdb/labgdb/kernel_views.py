@@ -1,9 +1,12 @@
-"""ps and irqstat: the threads and the interrupt counters, read by gdb.
+"""ps, irqstat, dmesg: the threads, the interrupt counters, the log ring,
+read by gdb.
 
 Each prints what the shell command of the same name prints, in the same
 layout (kernel/thread.c's thread_show_all(), kernel/irq.c's
-irq_show_stats()).
+irq_show_stats(), kernel/printk.c's log_dump()).
 """
+import gdb
+
 from .core import LabCommand, cstr, length, static, val
 
 THREAD_STATES = {"THREAD_RUNNING": "running", "THREAD_READY": "ready",
@@ -67,3 +70,31 @@ class IrqStat(LabCommand):
 
     def show(self, arg):
         print("\n".join(irqstat_lines()))
+
+
+def dmesg_text():
+    """What kernel/printk.c's log_dump() gives for the ring as it is: from
+    the oldest byte held (after the first line end, with a marker, once
+    the ring has wrapped) to log_head."""
+    buf = static("log_buf", "printk.c")
+    head = int(static("log_head", "printk.c")) & 0xffffffff
+    size = length(buf)
+    raw = bytes(gdb.selected_inferior().read_memory(buf.address, size))
+    pos, note = (head - size if head > size else 0), ""
+    if pos:
+        while pos < head:
+            pos += 1
+            if raw[(pos - 1) % size] == ord("\n"):
+                break
+        note = "[%d earlier bytes of log overwritten]\n" % pos
+    body = bytes(raw[p % size] for p in range(pos, head))
+    return note + body.decode("latin-1")
+
+
+class Dmesg(LabCommand):
+    """dmesg - the kernel log ring, oldest first (the last 16 KiB)"""
+    name = "dmesg"
+    shell_twin = True
+
+    def show(self, arg):
+        gdb.write(dmesg_text())
