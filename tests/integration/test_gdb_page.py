@@ -25,7 +25,7 @@ def expect(text, pattern, what):
         raise TestFailure("%s: no /%s/ in:\n%s" % (what, pattern, text))
 
 
-def test_lab_page_follows_a_block_through_alloc_and_free():
+def test_lab_page_follows_frames_through_the_rooms():
     with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
         with gdb_at_shell(vm) as g:
             pfn, addr = alloc(vm, g, "2")
@@ -56,10 +56,7 @@ def test_lab_page_follows_a_block_through_alloc_and_free():
                    r"block 0x[0-9a-f]+-0x[0-9a-f]+ \(order \d+\) in zone "
                    r"\w+'s room)" % pfn, "lab-page after free")
 
-
-def test_lab_page_names_every_room():
-    with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
-        with gdb_at_shell(vm) as g:
+            # The other rooms: hot, exclusive, pool; reserved frames.
             hot, _ = alloc(vm, g, "0 atomic")
             _, (text, printed) = shell_then_gdb(
                 vm, g, "free %#x 0" % hot,
@@ -104,13 +101,14 @@ def raw_walk(g, zone, order):
     """The pfns on a free list, read with plain gdb expressions."""
     lst = "zones[%s].free_area[%d].free_list.first" % (zone, order)
     pfns = []
-    cur = int(re.search(r"= (\d+)", g.run("print/u " + lst)).group(1))
+    cur = int(re.search(r"^\$\d+ = (\d+)$", g.run("print/u " + lst),
+                        re.M).group(1))
     while cur != 0xffffffff:
         pfns.append(cur)
         if len(pfns) > 100000:
             raise TestFailure("the list loops")
         out = g.run("print/u mem_map[%d].next" % cur)
-        cur = int(re.search(r"= (\d+)", out).group(1))
+        cur = int(re.search(r"^\$\d+ = (\d+)$", out, re.M).group(1))
     return pfns
 
 

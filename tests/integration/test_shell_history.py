@@ -41,24 +41,23 @@ def ran(vm, command):
     return vm.text()[start:m.start()]
 
 
-def test_up_runs_the_previous_line_again():
+def test_up_and_down_walk_the_history():
     with Qemu(kernel=KERNEL) as vm:
         vm.wait_boot()
+        # Up and Down with no history do nothing.
+        vm.send(UP + DOWN + "ticks\r")
+        assert re.match(r"\d+\n$", ran(vm, "ticks"))
         first = vm.command("cmdline")
         vm.send(UP + "\r")
         assert ran(vm, "cmdline") == first
-
-
-def test_up_and_down_walk_back_and_forth():
-    with Qemu(kernel=KERNEL) as vm:
-        vm.wait_boot()
-        for line in ("version", "cmdline", "help halt"):
+        for line in ("version", "help halt"):
             vm.command(line)
-        # Three back is the oldest; a fourth Up stays there.
-        vm.send(UP * 4 + "\r")
-        assert ran(vm, "version").startswith("Labyrinth ")
-        # History: version, cmdline, help halt, version. Three back is
-        # cmdline, one forward from there help halt.
+        # History: ticks, cmdline, version, help halt. Four back is the
+        # oldest; a fifth Up stays there.
+        vm.send(UP * 5 + "\r")
+        assert re.match(r"\d+\n$", ran(vm, "ticks"))
+        # History: ..., version, help halt, ticks. Three back is version,
+        # one forward from there help halt.
         vm.send(UP * 3 + DOWN + "\r")
         assert ran(vm, "help halt").startswith("halt - ")
         # The line being typed is kept while the history is shown, and
@@ -67,7 +66,7 @@ def test_up_and_down_walk_back_and_forth():
         assert "Commands:" in ran(vm, "help")
 
 
-def test_history_survives_a_ctrl_c_line():
+def test_history_survives_ctrl_c_and_other_keys_leave_no_trace():
     with Qemu(kernel=KERNEL) as vm:
         vm.wait_boot()
         vm.command("cmdline")
@@ -81,14 +80,6 @@ def test_history_survives_a_ctrl_c_line():
         vm.wait_for(r"\^C\n" + re.escape(PROMPT))
         vm.send(UP + "\r")
         ran(vm, "cmdline")
-
-
-def test_other_keys_sequences_leave_no_trace():
-    with Qemu(kernel=KERNEL) as vm:
-        vm.wait_boot()
-        # Up and Down with no history do nothing.
-        vm.send(UP + DOWN + "ticks\r")
-        assert re.match(r"\d+\n$", ran(vm, "ticks"))
         # Right, Left, Page Up, and an SS3 F1 (ESC O P) inside a word.
         vm.send("ver" + RIGHT + LEFT + "\x1b[5~" + "\x1bOP" + "sion\r")
         assert ran(vm, "version").startswith("Labyrinth ")

@@ -110,9 +110,12 @@ class GdbSession(ConsoleProcess):
         self.running = True
 
     def wait_stop(self, pattern, timeout=None):
-        """Wait for the stop a resume() led to (a regex of gdb's report)."""
+        """Wait for the stop a resume() led to (a regex of gdb's report),
+        and for the rest of the report, so that it is not taken for the
+        output of the next command."""
         m = self.wait_for(pattern, timeout)
         self.running = False
+        self.run()
         return m
 
     def interrupt(self):

@@ -33,8 +33,8 @@ import gdb
 
 from .core import (OWNER_IRQ_BASE, PFN_NONE, PG_BUDDY, PG_CHECKED,
                    PG_EXCLUSIVE, PG_HEAD, PG_HOT, PG_POISONED, PG_POOL,
-                   PG_RESERVED, LabCommand,
-                   MemMap, cstr, length, static, u32, val, zone_name, zones)
+                   PG_RESERVED, LabCommand, cstr, length, mem_map_copy,
+                   static, u32, val, zone_name, zones)
 
 
 def owner_valid(o):
@@ -43,7 +43,7 @@ def owner_valid(o):
 
 class Checker:
     def __init__(self):
-        self.mm = MemMap()
+        self.mm = mem_map_copy()
         self.zs = zones()
         self.nz = len(self.zs)
         self.max_order = length(self.zs[0]["free_area"]) - 1

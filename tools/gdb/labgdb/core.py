@@ -187,6 +187,45 @@ class MemMap:
         return off // self.size
 
 
+# One copy per stop: lab-page and lab-freelist run one after the other at
+# a breakpoint read mem_map once. Anything that may change memory (the
+# kernel running, an inferior call, `set var`) drops it.
+_copy = None
+
+
+def mem_map_copy():
+    global _copy
+    if _copy is None:
+        _copy = MemMap()
+    return _copy
+
+
+def forget_copy(*_):
+    global _copy
+    _copy = None
+
+
+def _connect_events():
+    """Connect the events once per gdb (this module may be reloaded); the
+    handler looks the module up, so it always reaches the current one."""
+    if getattr(gdb, "_labyrinth_events", False):
+        return
+    import sys
+
+    def handler(*args):
+        sys.modules[__name__].forget_copy()
+
+    for name in ("cont", "stop", "memory_changed", "inferior_call",
+                 "new_objfile"):
+        ev = getattr(gdb.events, name, None)
+        if ev is not None:
+            ev.connect(handler)
+    gdb._labyrinth_events = True
+
+
+_connect_events()
+
+
 def page_pfn(page_ptr):
     """pfn of a struct page * into mem_map, or None."""
     base = int(val("mem_map"))

@@ -14,9 +14,9 @@ import gdb.printing
 
 from .core import (DIRECT_MAP_SIZE, PAGE_OFFSET, PAGE_SHIFT, PFN_NONE,
                    PG_BUDDY, PG_CHECKED, PG_EXCLUSIVE, PG_HEAD, PG_HOT,
-                   PG_POISONED, PG_POOL, PG_RESERVED, LabCommand, MemMap,
-                   cstr, flag_names, length, owner_name, page_pfn, pfn_text,
-                   u32, val, zone_name, zone_of_pfn, zones)
+                   PG_POISONED, PG_POOL, PG_RESERVED, LabCommand, cstr,
+                   flag_names, length, mem_map_copy, owner_name, page_pfn,
+                   pfn_text, u32, val, zone_name, zone_of_pfn, zones)
 
 STATE_BITS = PG_RESERVED | PG_BUDDY | PG_HOT | PG_POOL | PG_HEAD
 
@@ -184,7 +184,7 @@ class LabPage(LabCommand):
 
     def show(self, arg):
         pfn = parse_frame(arg, self.name)
-        mm = MemMap()
+        mm = mem_map_copy()
         z = zone_of_pfn(pfn)
         f = mm.flags[pfn]
         print("page %#x: phys %#x, virt %#x, zone %s, &mem_map[%#x] = %#x" % (
@@ -238,7 +238,7 @@ class LabFreelist(LabCommand):
         if not 0 <= order < length(fa):
             raise gdb.GdbError("%s: order %d: orders are 0 to %d" % (
                 self.name, order, length(fa) - 1))
-        mm = MemMap()
+        mm = mem_map_copy()
         for line in freelist_lines(mm, z, order, limit):
             print(line)
 
