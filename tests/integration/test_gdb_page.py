@@ -58,11 +58,14 @@ def test_lab_page_follows_frames_through_the_rooms():
 
             # The other rooms: hot, exclusive, pool; reserved frames.
             hot, _ = alloc(vm, g, "0 atomic")
-            _, (text, printed) = shell_then_gdb(
+            _, (text, printed, count) = shell_then_gdb(
                 vm, g, "free %#x 0" % hot,
-                ["lab-page %#x" % hot, "print mem_map[%#x]" % hot])
-            expect(text, r"^  free: in the hot room \(cpu 0\), stack slot \d+ "
-                   r"of \d+$", "hot page")
+                ["lab-page %#x" % hot, "print mem_map[%#x]" % hot,
+                 "print hot_rooms[0].count"])
+            count = int(re.search(r"^\$\d+ = (\d+)$", count, re.M).group(1))
+            # A free pushes on top of the hot room's stack.
+            expect(text, r"^  free: in the hot room \(cpu 0\), stack slot %d "
+                   r"of %d$" % (count - 1, count), "hot page")
             expect(printed, r"= \{pfn %#x, hot(\|poisoned)?\}$" % hot,
                    "print of a hot page")
 
