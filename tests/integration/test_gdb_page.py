@@ -35,9 +35,10 @@ def test_lab_page_follows_frames_through_the_rooms():
                     "lab-page %#x" % addr, "lab-page &mem_map[%#x]" % pfn,
                     "print mem_map[%#x]" % pfn])
             span = "%#x-%#x" % (pfn, pfn + 3)
-            expect(head, r"^page %#x: phys %#x, virt %#x, zone \w+" % (
+            expect(head, r"^page %#x: phys %#x, virt %#x, zone \w+$" % (
                 pfn, pfn << 12, addr), "lab-page head")
-            expect(head, r"^  flags 0x10 \(head\), order 2,", "lab-page head")
+            expect(head, r"^  struct page at 0x[0-9a-f]+: flags 0x10 \(head\), "
+                   r"order 2, ", "lab-page head")
             expect(head, r"^  allocated: head of the block %s \(order 2\)$"
                    % span, "lab-page head")
             expect(tail, r"^  allocated: frame 2 of the block %s \(order 2\)$"

@@ -390,7 +390,14 @@ def unquiet_reasons():
 
 
 class LabCheck(LabCommand):
-    """lab-check - mm_check()'s rules, recounted from memory by gdb"""
+    """lab-check - mm_check()'s rules, recounted from memory by gdb
+
+It calls nothing in the kernel and changes nothing: every list, room and
+frame is read at this stop and checked as mm_check() (mm/check.c) checks
+them, and each mismatch is printed in mm_check()'s words. Then "ok" with
+the totals, or the number of problems. A stop in the middle of a move (a
+zone lock held, interrupts off, a thread inside the allocator) is named,
+so that a half-done move is not taken for damage."""
     name = "lab-check"
 
     def show(self, arg):

@@ -113,9 +113,8 @@ def hot_position(mm, pfn):
 
 def describe_free_head(mm, pfn, z):
     order = mm.order[pfn]
-    lines = ["free: head of the block %s (order %d, %d page%s) in zone "
-             "%s's room" % (span(pfn, order), order, 1 << order,
-                            "s" if order else "", zone_name(z))]
+    lines = ["free: head of the block %s (order %d) in zone %s's room" % (
+        span(pfn, order), order, zone_name(z))]
     fa = z["free_area"]
     if order < length(fa):
         pos, n = list_position(mm, int(fa[order]["free_list"]["first"]), pfn,
@@ -125,12 +124,10 @@ def describe_free_head(mm, pfn, z):
                          "(nr_free %d)" % (order, pos, n or 0,
                                            int(fa[order]["nr_free"])))
         else:
-            lines.append("  NOT on free_area[%d].free_list: PG_buddy without "
-                         "a list (a move in progress, or see lab-check)" % order)
-    wmin = int(z["wmark"][0])
-    lines.append("  reserve: the zone's last %d free pages are its reserve "
-                 "room, a count (%d free now), not particular frames" % (
-                     wmin, int(z["nr_free"])))
+            lines.append("  NOT on free_area[%d].free_list: a move in "
+                         "progress, or see lab-check" % order)
+    lines.append("  reserve: not particular frames; the zone's last %d free "
+                 "pages" % int(z["wmark"][0]))
     return lines
 
 
@@ -171,14 +168,21 @@ def describe_room(mm, pfn):
         text = "%s: frame %d of the block %s (order %d)" % (
             kind, pfn - head, span(head, order), order)
         if kind == "free":
-            text += " in zone %s's room (lab-page %#x for its list)" % (
-                zone_name(z), head)
-        return [text]
+            text += " in zone %s's room" % zone_name(z)
+        return [text, "  its head: lab-page %#x" % head]
     return ["in no room and no block: flags %#x (lost? run lab-check)" % f]
 
 
 class LabPage(LabCommand):
-    """lab-page PFN|ADDR - one frame: flags, order, owner, and the room it is in"""
+    """lab-page PFN|ADDR - one frame: flags, order, owner, and the room it is in
+
+PFN is a frame number (lab-page 0x1000); ADDR a kernel address in the
+direct map (lab-page 0xc1000000, lab-page buf), or a struct page, pointer
+or value (lab-page page, lab-page mem_map[5]). For a physical address,
+write ADDR >> 12. It prints the frame's addresses, its struct page decoded,
+and where it is: reserved, the hot room (which slot), a zone's free list
+(the head of a block, which entry of which order, or a frame inside one),
+an exclusive room, or an allocated block (with its owner if exclusive)."""
     name = "lab-page"
     takes_args = True
 
@@ -187,15 +191,15 @@ class LabPage(LabCommand):
         mm = mem_map_copy()
         z = zone_of_pfn(pfn)
         f = mm.flags[pfn]
-        print("page %#x: phys %#x, virt %#x, zone %s, &mem_map[%#x] = %#x" % (
+        print("page %#x: phys %#x, virt %#x, zone %s" % (
             pfn, pfn << PAGE_SHIFT, (pfn << PAGE_SHIFT) + PAGE_OFFSET,
-            zone_name(z) if z is not None else "none", pfn,
-            mm.base + pfn * mm.size))
-        print("  flags %#x (%s), order %d, room %d, owner %#x (%s)" % (
-            f, flag_names(f), mm.order[pfn], mm.room[pfn], mm.owner[pfn],
-            owner_name(mm.owner[pfn]) if mm.owner[pfn] else "nobody"))
-        print("  next %s, prev %s" % (pfn_text(mm.next[pfn]),
-                                      pfn_text(mm.prev[pfn])))
+            zone_name(z) if z is not None else "none"))
+        print("  struct page at %#x: flags %#x (%s), order %d, room %d" % (
+            mm.base + pfn * mm.size, f, flag_names(f), mm.order[pfn],
+            mm.room[pfn]))
+        print("  owner %#x (%s), next %s, prev %s" % (
+            mm.owner[pfn], owner_name(mm.owner[pfn]),
+            pfn_text(mm.next[pfn]), pfn_text(mm.prev[pfn])))
         for line in describe_room(mm, pfn):
             print("  " + line)
         if f & PG_POISONED:
@@ -217,7 +221,12 @@ def zone_by_arg(word, cmd):
 
 
 class LabFreelist(LabCommand):
-    """lab-freelist ZONE ORDER [MAX|all] - the free blocks on one zone's list of one order"""
+    """lab-freelist ZONE ORDER [MAX|all] - one zone's free list of one order
+
+ZONE is DMA or Normal (or 0, 1), ORDER 0 to 10. It walks
+zones[ZONE].free_area[ORDER].free_list, prints each block (the first 64,
+or MAX, or all) and the count against nr_free, and marks a block whose
+head is not a free head of that order, not aligned, or badly linked."""
     name = "lab-freelist"
     takes_args = True
     DEFAULT_MAX = 64
