@@ -201,12 +201,14 @@ static void kbd_key(struct kbd *k, int key)
 		[KBD_KEY_PGDN - KBD_KEY_UP] = "\x1b[6~",
 	};
 
+	unsigned int i = (unsigned int)(key & ~KBD_KEY_SHIFT) - KBD_KEY_UP;
+
 	if (key == (KBD_KEY_PGUP | KBD_KEY_SHIFT))
 		k->scroll++;
 	else if (key == (KBD_KEY_PGDN | KBD_KEY_SHIFT))
 		k->scroll--;
-	else
-		kbd_deliver_seq(k, seq[(key & ~KBD_KEY_SHIFT) - KBD_KEY_UP]);
+	else if (i < ARRAY_SIZE(seq))
+		kbd_deliver_seq(k, seq[i]);
 }
 
 /* Decode one scancode and deliver its character or key. Irqs off. */

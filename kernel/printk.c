@@ -289,6 +289,9 @@ void console_emergency(void)
 
 /* ---- reading the ring back (dmesg) ---- */
 
+/* Bytes one log_read() copies at most: interrupts stay off that long. */
+#define LOG_READ_MAX	256
+
 /*
  * Bytes before log_head - LOG_BUF_SIZE are gone: the ring has wrapped onto
  * them. Positions run freely, so below 4 GiB of text since boot, log_head
@@ -326,6 +329,7 @@ size_t log_read(struct log_reader *r, char *buf, size_t size,
 		r->pos = oldest;
 	}
 	n = MIN(size, (size_t)(r->end - r->pos));
+	n = MIN(n, (size_t)LOG_READ_MAX);
 	for (size_t i = 0; i < n; i++)
 		buf[i] = log_buf[(r->pos + i) & LOG_MASK];
 	local_irq_restore(flags);

@@ -103,7 +103,8 @@ void console_emergency(void);
  *
  * log_reader_start() - start at the oldest byte held; returns how many
  * bytes the ring has let go of before it (0 if it never wrapped).
- * log_read() - copy up to size bytes (0 at the end). Where writers have
+ * log_read() - copy up to size bytes, at most 256 at a time with
+ * interrupts off (0 at the end; call again for more). Where writers have
  * overwritten bytes the reader had not reached yet, it skips to the oldest
  * byte held and sets *skipped to the count skipped. Any context.
  * log_dump() - dmesg: give what the ring holds, oldest first, to write()

@@ -97,7 +97,8 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
 
             # 2. The hot room holding one frame twice.
             out, _ = shell_then_gdb(vm, g, "alloc 0 atomic", [])
-            pfn = int(re.search(r"^pfn (0x[0-9a-f]+) ", out, re.M).group(1), 16)
+            pfn = int(re.search(r"^pfn (0x[0-9a-f]+) ", out, re.M).group(1),
+                      16)
             shell_then_gdb(vm, g, "free %#x 0" % pfn, [])
             stop(vm, g)
             count = gdb_int(g, "hot_rooms[0].count")
@@ -126,7 +127,8 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
             owner = gdb_int(g, "mem_map[%d].owner" % pfn)
             g.run("set var mem_map[%d].owner = 0" % pfn)
             expect_planted(vm, g, [
-                "mm_check: pfn %#x: exclusive page of order 0, owner 0x0" % pfn],
+                "mm_check: pfn %#x: exclusive page of order 0, owner 0x0"
+                % pfn],
                 "exclusive owner")
             stop(vm, g)
             g.run("set var mem_map[%d].owner = %d" % (pfn, owner))
@@ -148,8 +150,9 @@ def test_lab_check_says_when_a_move_is_in_progress():
             g.run("finish")         # back in its caller, the lock still held
             text = g.run("lab-check")
             assert re.search(r"^lab-check: \d+ problems?$", text, re.M), text
-            assert re.search(r"^lab-check: not a quiet stop: zone Normal's lock "
-                             r"is held \(taken in \w+\)", text, re.M), text
+            assert re.search(r"^lab-check: not a quiet stop: zone Normal's "
+                             r"lock is held \(taken in \w+\)", text,
+                             re.M), text
             assert "may be a move in progress" in text, text
             g.run("delete", "break shell_execute")
             g.resume()

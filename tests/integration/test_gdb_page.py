@@ -37,8 +37,8 @@ def test_lab_page_follows_frames_through_the_rooms():
             span = "%#x-%#x" % (pfn, pfn + 3)
             expect(head, r"^page %#x: phys %#x, virt %#x, zone \w+$" % (
                 pfn, pfn << 12, addr), "lab-page head")
-            expect(head, r"^  struct page at 0x[0-9a-f]+: flags 0x10 \(head\), "
-                   r"order 2, ", "lab-page head")
+            expect(head, r"^  struct page at 0x[0-9a-f]+: flags 0x10 "
+                   r"\(head\), order 2, ", "lab-page head")
             expect(head, r"^  allocated: head of the block %s \(order 2\)$"
                    % span, "lab-page head")
             expect(tail, r"^  allocated: frame 2 of the block %s \(order 2\)$"
@@ -138,5 +138,5 @@ def test_lab_freelist_matches_buddyinfo_and_the_list_itself():
                 "lab-freelist DMA 10 lists %s, the list holds %s" % (
                     listed, [hex(p) for p in walked])
             short = g.run("lab-freelist Normal 10 3")
-            expect(short, r"^  \.\.\. \d+ more \(lab-freelist Normal 10 all\)$",
-                   "a list cut at 3")
+            expect(short, r"^  \.\.\. \d+ more \(lab-freelist Normal 10 "
+                   r"all\)$", "a list cut at 3")

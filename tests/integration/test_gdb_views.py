@@ -99,7 +99,8 @@ def test_gdb_views_print_what_the_shell_prints():
                 shell, (gdb,) = shell_then_gdb(vm, g, view, [view])
                 compare(view, shell, gdb)
                 if view == "buddyinfo":
-                    assert shell != before, "alloc 3 changed nothing:\n" + shell
+                    assert shell != before, \
+                        "alloc 3 changed nothing:\n" + shell
 
             # A wrapped ring (about 1.4 KiB a labyrinth): the same marker
             # and the same lines.

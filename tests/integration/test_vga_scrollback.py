@@ -63,7 +63,8 @@ def test_shift_page_up_shows_older_lines_until_new_output():
         q.send_key("pgup", shift=True)
         wait_screen(vm, lines[-ROWS - STEP:-STEP], "after Shift-PgUp")
         q.send_key("pgup", shift=True)
-        wait_screen(vm, lines[-ROWS - 2 * STEP:-2 * STEP], "after 2 Shift-PgUp")
+        wait_screen(vm, lines[-ROWS - 2 * STEP:-2 * STEP],
+                    "after 2 Shift-PgUp")
         q.send_key("pgdn", shift=True)
         wait_screen(vm, lines[-ROWS - STEP:-STEP], "after Shift-PgDn")
         # Some hundreds of lines are kept: the banner is still there.

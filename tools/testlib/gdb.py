@@ -74,7 +74,8 @@ class GdbSession(ConsoleProcess):
 
     _count = 0
 
-    def __init__(self, port, elf=context.KERNEL, gdbinit=True, cwd=context.ROOT):
+    def __init__(self, port, elf=context.KERNEL, gdbinit=True,
+                 cwd=context.ROOT):
         argv = ["sh", "-c", 'exec "$0" "$@" 2>&1', context.GDB, "-q"]
         argv += gdbinit_args() if gdbinit else ["-nx"]
         argv += ["-ex", "set pagination off", "-ex", "set width 0",
@@ -92,7 +93,8 @@ class GdbSession(ConsoleProcess):
         """Run commands at a stop; their output (prompts removed), up to a
         marker echoed after them."""
         if self.running:
-            raise TestFailure("gdb: %r sent while the kernel runs" % (commands,))
+            raise TestFailure("gdb: %r sent while the kernel runs"
+                              % (commands,))
         GdbSession._count += 1
         marker = "@@labyrinth-%d@@" % GdbSession._count
         start = self.pos

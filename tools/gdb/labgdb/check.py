@@ -47,8 +47,8 @@ class Checker:
         self.zs = zones()
         self.nz = len(self.zs)
         self.max_order = length(self.zs[0]["free_area"]) - 1
-        self.zone_info = [(zone_name(z), int(z["start_pfn"]), int(z["end_pfn"]))
-                          for z in self.zs]
+        self.zone_info = [(zone_name(z), int(z["start_pfn"]),
+                           int(z["end_pfn"])) for z in self.zs]
         self.problems = []
         # mm_check() itself may be the code that was stopped: its marks
         # are not part of the state it checks.
@@ -111,7 +111,8 @@ class Checker:
         if pfn & ((1 << o) - 1):
             self.bad("%s: pfn %#x not aligned to order %u" % (name, pfn, o))
         if not (pfn >= start and pfn + (1 << o) <= end):
-            self.bad("%s: block %#x order %u outside the zone" % (name, pfn, o))
+            self.bad("%s: block %#x order %u outside the zone" % (
+                name, pfn, o))
         buddy = pfn ^ (1 << o)
         if not (o == self.max_order or buddy >= self.mm.max_pfn or
                 not self.flags[buddy] & PG_BUDDY or self.mm.order[buddy] != o):
@@ -192,7 +193,8 @@ class Checker:
                     name, owner))
             for pfn in self.walk(first):
                 if not (self.cflags(pfn) == PG_POOL and
-                        self.mm.room[pfn] == i and self.mm.owner[pfn] == owner):
+                        self.mm.room[pfn] == i and
+                        self.mm.owner[pfn] == owner):
                     self.bad("room %s: pfn %#x flags %#x" % (
                         name, pfn, self.cflags(pfn)))
 
@@ -286,7 +288,7 @@ class Checker:
 
 
 
-# ------------------------------------------------------------ is the stop quiet?
+# ------------------------------------------------------ is the stop quiet?
 
 def in_allocator(filename):
     return filename.startswith("mm/") or filename.startswith("include/mm/")
@@ -419,8 +421,8 @@ so that a half-done move is not taken for damage."""
         if not problems:
             print("lab-check: ok: " + summary)
         else:
-            print("lab-check: %d problem%s" % (len(problems),
-                                              "" if len(problems) == 1 else "s"))
+            print("lab-check: %d problem%s" % (
+                len(problems), "" if len(problems) == 1 else "s"))
         for r in reasons:
             print("lab-check: not a quiet stop: " + r)
         if problems and reasons:

@@ -55,7 +55,8 @@ OWNER_IRQ_BASE = _owner.get("OWNER_IRQ_BASE", 0x100)
 OWNER_THREAD_BASE = _owner.get("OWNER_THREAD_BASE", 0x1000)
 
 PG_RESERVED, PG_BUDDY, PG_HOT = PG["PG_reserved"], PG["PG_buddy"], PG["PG_hot"]
-PG_POOL, PG_HEAD, PG_EXCLUSIVE = PG["PG_pool"], PG["PG_head"], PG["PG_exclusive"]
+PG_POOL, PG_HEAD = PG["PG_pool"], PG["PG_head"]
+PG_EXCLUSIVE = PG["PG_exclusive"]
 PG_POISONED, PG_CHECKED = PG["PG_poisoned"], PG["PG_checked"]
 
 
@@ -265,7 +266,8 @@ class LabCommand(gdb.Command):
         try:
             self.show(arg.strip())
         except gdb.MemoryError as e:
-            print("%s: cannot read the kernel's memory here (%s)" % (self.name, e))
+            print("%s: cannot read the kernel's memory here (%s)" % (
+                self.name, e))
         except gdb.error as e:
             print("%s: %s" % (self.name, e))
 

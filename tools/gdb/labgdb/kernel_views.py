@@ -47,13 +47,15 @@ class Ps(LabCommand):
 
 def irqstat_lines():
     desc = static("irq_desc", "irq.c")
-    mask = int(static("mask2", "i8259.c")) << 8 | int(static("mask1", "i8259.c"))
+    mask = (int(static("mask2", "i8259.c")) << 8 |
+            int(static("mask1", "i8259.c")))
     lines = ["IRQ  %-10s %12s %9s %9s  state" % ("name", "count", "spurious",
                                                 "unhandled")]
     for line in range(length(desc)):
         d = desc[line]
         st = d["stats"]
-        count, spur, unh = int(st["count"]), int(st["spurious"]), int(st["unhandled"])
+        count, spur = int(st["count"]), int(st["spurious"])
+        unh = int(st["unhandled"])
         handler = int(d["handler"])
         if not handler and not count and not spur and not unh:
             continue

@@ -34,7 +34,8 @@ def parse_frame(arg, cmd):
     max_pfn = int(val("max_pfn"))
     if t.code == gdb.TYPE_CODE_STRUCT and t.tag == "page":
         v, t = v.address, v.address.type.strip_typedefs()
-    if t.code == gdb.TYPE_CODE_PTR and t.target().strip_typedefs().tag == "page":
+    if (t.code == gdb.TYPE_CODE_PTR and
+            t.target().strip_typedefs().tag == "page"):
         pfn = page_pfn(v)
         if pfn is None:
             raise gdb.GdbError("%s: %s = %#x is no entry of mem_map" % (
@@ -73,7 +74,8 @@ def block_containing(mm, pfn):
             continue
         f = mm.flags[head]
         if f & (PG_BUDDY | PG_HEAD) and head + (1 << mm.order[head]) > pfn:
-            return head, mm.order[head], ("free" if f & PG_BUDDY else "allocated")
+            kind = "free" if f & PG_BUDDY else "allocated"
+            return head, mm.order[head], kind
         if head == 0:
             return None
     return None
@@ -174,7 +176,7 @@ def describe_room(mm, pfn):
 
 
 class LabPage(LabCommand):
-    """lab-page PFN|ADDR - one frame: flags, order, owner, and the room it is in
+    """lab-page PFN|ADDR - one frame: flags, order, owner, the room it is in
 
 PFN is a frame number (lab-page 0x1000); ADDR a kernel address in the
 direct map (lab-page 0xc1000000, lab-page buf), or a struct page, pointer
@@ -233,7 +235,8 @@ head is not a free head of that order, not aligned, or badly linked."""
 
     def show(self, arg):
         words = arg.split()
-        usage = "usage: %s ZONE ORDER [MAX|all]  (ZONE: DMA or Normal)" % self.name
+        usage = ("usage: %s ZONE ORDER [MAX|all]  (ZONE: DMA or Normal)"
+                 % self.name)
         if len(words) not in (2, 3):
             raise gdb.GdbError(usage)
         z = zone_by_arg(words[0], self.name)
@@ -255,7 +258,8 @@ head is not a free head of that order, not aligned, or badly linked."""
 def freelist_lines(mm, z, order, limit):
     fa = z["free_area"][order]
     nr_free = int(fa["nr_free"])
-    cur, prev, n, blocks, bad = int(fa["free_list"]["first"]), PFN_NONE, 0, [], []
+    cur, prev, n = int(fa["free_list"]["first"]), PFN_NONE, 0
+    blocks, bad = [], []
     while cur != PFN_NONE:
         if cur >= mm.max_pfn:
             bad.append("  link to %#x, past max_pfn %#x: the list is broken"
