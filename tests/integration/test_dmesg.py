@@ -31,51 +31,41 @@ def dmesg(vm, n=[0]):
     return text[start:text.index(PROMPT + end_mark + "\n", start)], before
 
 
-def test_dmesg_shows_the_boot_messages_in_order():
+def test_dmesg_prints_the_ring_before_and_after_it_wrapped():
     with Qemu(kernel=KERNEL) as vm:
         boot = vm.wait_boot()
         log = vm.text()[:vm.pos]
-        out, before = dmesg(vm)
-        # Every byte the serial line showed is in the ring: all of it.
-        assert out == before, "dmesg is not the serial text so far:\n" \
-            "--- dmesg ---\n%s--- serial ---\n%s" % (out, before)
-        lines = out.split("\n")
+        first, before = dmesg(vm)
+        # Every byte the serial line showed is in the ring: all of it, the
+        # boot messages first and in order.
+        assert first == before, "dmesg is not the serial text so far:\n" \
+            "--- dmesg ---\n%s--- serial ---\n%s" % (first, before)
+        assert first.startswith(log), first
+        lines = first.split("\n")
         assert lines[0] == boot, lines[:3]
         order = [lines.index(x) for x in lines if re.match(
             r"(Command line:|x86:|Memory map|bootmem:|mm:|sched:|keyboard:|"
             r"sampler:|Type 'help')", x)]
-        assert len(order) == 9 and order == sorted(order), out
-        assert out.startswith(log), out
+        assert len(order) == 9 and order == sorted(order), first
 
-
-def test_dmesg_after_the_ring_wrapped():
-    with Qemu(kernel=KERNEL) as vm:
-        vm.wait_boot()
         for _ in range(14):             # about 1.4 KiB each
             vm.command("labyrinth")
-        out, before = dmesg(vm)
+        out, serial = dmesg(vm)
         m = MARK.match(out)
         if not m:
             raise TestFailure("no '[N earlier bytes of log overwritten]' at "
                               "the start:\n" + out[:300])
         body = out[m.end():]
-        # The newest part, whole lines, and with what went before it,
+        # What the ring was given: the serial text without the first
+        # dmesg's output, which went to the consoles only.
+        ring = serial[:len(before)] + serial[len(before) + len(first):]
+        # The newest part, from a line's start; with the bytes before it,
         # every byte since boot.
-        assert before.endswith(body), "dmesg is not the end of the serial " \
+        assert ring.endswith(body), "dmesg is not the end of the serial " \
             "text:\n--- dmesg ---\n%s" % body[:500]
-        assert int(m.group(1)) + len(body) == len(before), \
+        assert int(m.group(1)) + len(body) == len(ring), \
             "%s + %d bytes shown != %d bytes since boot" % (
-                m.group(0).strip(), len(body), len(before))
-        assert before[-len(body) - 1] == "\n", "starts inside a line"
+                m.group(0).strip(), len(body), len(ring))
+        assert ring[-len(body) - 1] == "\n", "starts inside a line"
         assert 16384 - 200 < len(body) <= 16384, len(body)
         assert "Labyrinth 0.1 - a teaching kernel" not in body
-        # dmesg printed nothing into the ring: the ring is the serial text
-        # without the first dmesg's output.
-        again, before2 = dmesg(vm)
-        ring = before2[:len(before)] + before2[len(before) + len(out):]
-        m2 = MARK.match(again)
-        body2 = again[m2.end():]
-        assert ring.endswith(body2) and \
-            int(m2.group(1)) + len(body2) == len(ring), \
-            "the second dmesg is not the serial text without the first " \
-            "dmesg's output:\n%s" % again[-800:]

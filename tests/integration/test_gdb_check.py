@@ -79,6 +79,11 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
     with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
         with gdb_at_shell(vm) as g:
             expect_healthy(vm, g, "after boot")
+            # A page for the hot room (a free pushes it there).
+            out, _ = shell_then_gdb(vm, g, "alloc 0 atomic")
+            pfn = int(re.search(r"^pfn (0x[0-9a-f]+) ", out, re.M).group(1),
+                      16)
+            shell_then_gdb(vm, g, "free %#x 0" % pfn)
 
             # 1. A free count one too high (the list is unchanged).
             stop(vm, g)
@@ -90,17 +95,10 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
                 "mm_check: Normal order 3: %d listed, nr_free %d" % (n, n + 1),
                 "mm_check: Normal: lists hold %d, nr_free %d" % (
                     total + 8, total)], "free count")
-            stop(vm, g)
-            g.run("set var %s.nr_free = %d" % (fa, n))
-            resume_at_prompt(vm, g)
-            expect_healthy(vm, g, "free count restored")
 
             # 2. The hot room holding one frame twice.
-            out, _ = shell_then_gdb(vm, g, "alloc 0 atomic", [])
-            pfn = int(re.search(r"^pfn (0x[0-9a-f]+) ", out, re.M).group(1),
-                      16)
-            shell_then_gdb(vm, g, "free %#x 0" % pfn, [])
             stop(vm, g)
+            g.run("set var %s.nr_free = %d" % (fa, n))
             count = gdb_int(g, "hot_rooms[0].count")
             assert count >= 1, "the freed page did not reach the hot room"
             top = gdb_int(g, "hot_rooms[0].pages[%d] - mem_map" % (count - 1))
@@ -111,13 +109,10 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
                 "mm_check: hot: pfn %#x is in the hot room twice" % top,
                 "mm_check: map has %d hot, rooms %d" % (count, count + 1)],
                 "hot room")
-            stop(vm, g)
-            g.run("set var hot_rooms[0].count = %d" % count)
-            resume_at_prompt(vm, g)
-            expect_healthy(vm, g, "hot room restored")
 
             # 3. An exclusive page (the sampler's block) without an owner.
             stop(vm, g)
+            g.run("set var hot_rooms[0].count = %d" % count)
             found = g.run("python from labgdb import core; m = core.MemMap(); "
                           "print([p for p, f in enumerate(m.flags) "
                           "if f == (core.PG_HEAD | core.PG_EXCLUSIVE)][:1])")
@@ -128,12 +123,13 @@ def test_lab_check_finds_planted_damage_as_mm_check_does():
             g.run("set var mem_map[%d].owner = 0" % pfn)
             expect_planted(vm, g, [
                 "mm_check: pfn %#x: exclusive page of order 0, owner 0x0"
-                % pfn],
-                "exclusive owner")
+                % pfn], "exclusive owner")
+
+            # Every plant undone: both say ok again.
             stop(vm, g)
             g.run("set var mem_map[%d].owner = %d" % (pfn, owner))
             resume_at_prompt(vm, g)
-            expect_healthy(vm, g, "owner restored")
+            expect_healthy(vm, g, "every plant undone")
 
 
 def test_lab_check_says_when_a_move_is_in_progress():

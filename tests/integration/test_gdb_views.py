@@ -104,8 +104,14 @@ def test_gdb_views_print_what_the_shell_prints():
 
             # A wrapped ring (about 1.4 KiB a labyrinth): the same marker
             # and the same lines.
+            g.interrupt()
+            g.run("disable")
+            g.resume()
             for _ in range(12):
-                shell_then_gdb(vm, g, "labyrinth")
+                vm.command("labyrinth")
+            g.interrupt()
+            g.run("enable")
+            g.resume()
             shell, gdb = dmesg_both(vm, g)
             assert re.match(r"\[\d+ earlier bytes of log overwritten\]\n",
                             shell), shell[:200]

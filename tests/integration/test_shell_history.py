@@ -88,19 +88,16 @@ def test_history_survives_ctrl_c_and_other_keys_leave_no_trace():
 def test_keyboard_arrows_walk_the_history():
     with Qemu(kernel=KERNEL, qmp=True) as vm:
         vm.wait_boot()
+        vm.command("version")
+        vm.command("help halt")
         q = vm.qmp()
-        q.type_text("version\n")
-        ran(vm, "version")
-        q.type_text("help halt\n")
-        ran(vm, "help halt")
-        q.send_key("up")
-        q.send_key("up")
-        q.send_key("down")
-        q.send_key("ret")
+        for key in ("up", "up", "down", "ret"):
+            q.send_key(key)
         assert ran(vm, "help halt").startswith("halt - ")
-        # Shift-PgUp moves the VGA view; nothing reaches the shell's line.
+        # Shift-PgUp moves the VGA view, PgUp sends ESC [ 5 ~: nothing
+        # reaches the shell's line.
         q.send_key("pgup", shift=True)
         q.send_key("pgdn", shift=True)
         q.send_key("pgup")
-        q.type_text("version\n")
-        assert ran(vm, "version").startswith("Labyrinth ")
+        q.type_text("ticks\n", delay=0.01)
+        assert re.match(r"\d+\n$", ran(vm, "ticks"))
