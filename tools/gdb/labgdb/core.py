@@ -258,10 +258,15 @@ class LabCommand(gdb.Command):
         LabCommand.registry[self.name] = self
 
     takes_args = False      # a view, like the shell's, takes none
+    needs_kernel = True     # reads a running (or stopped) kernel
 
     def invoke(self, arg, from_tty):
         if arg.strip() and not self.takes_args:
             print("usage: %s" % self.name)
+            return
+        if self.needs_kernel and gdb.selected_inferior().pid == 0:
+            print("%s: no kernel attached: run 'make debug', then 'make gdb' "
+                  "(or target remote 127.0.0.1:PORT)" % self.name)
             return
         try:
             self.show(arg.strip())

@@ -23,6 +23,7 @@ def entry(cmd):
 class LabHelp(LabCommand):
     """lab-help - list the Labyrinth gdb commands"""
     name = "lab-help"
+    needs_kernel = False
 
     def show(self, arg):
         cmds = sorted(LabCommand.registry.values(), key=lambda c: c.name)
