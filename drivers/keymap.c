@@ -127,7 +127,9 @@ static int kbd_e0_key(const struct kbd_decoder *dec, u8 make)
 		return '/';
 	if (make >= ARRAY_SIZE(keymap_e0) || !keymap_e0[make])
 		return KBD_NO_CHAR;
-	return keymap_e0[make] | (dec->lshift || dec->rshift ? KBD_KEY_SHIFT : 0);
+	if (dec->lshift || dec->rshift)
+		return keymap_e0[make] | KBD_KEY_SHIFT;
+	return keymap_e0[make];
 }
 
 int kbd_decode(struct kbd_decoder *dec, u8 code)

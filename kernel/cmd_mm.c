@@ -27,7 +27,7 @@ static int cmd_check(struct seq *out, int argc, char **argv __unused)
 
 	if (argc != 1)
 		return -EINVAL;
-	bad = mm_check();	/* the shell runs after mm_init(): mem_map is set */
+	bad = mm_check();	/* after mm_init(): mem_map is set */
 	if (bad == 0)
 		seq_puts(out, "mm_check: ok\n");
 	else

@@ -202,7 +202,7 @@ static bool line_escape(struct line_editor *ed, char c)
 {
 	if (ed->esc == ESC_SEEN) {
 		ed->esc = (c == '[' || c == 'O') ? ESC_SEQ : ESC_NONE;
-		return ed->esc == ESC_SEQ;	/* ESC then a plain key: the key */
+		return ed->esc == ESC_SEQ;	/* else: a key after ESC */
 	}
 	if (c >= 0x20 && c <= 0x3f)		/* parameters, intermediates */
 		return true;

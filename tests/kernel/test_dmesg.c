@@ -56,7 +56,8 @@ static void filler_lines(const char *tag, unsigned int n)
 	int k;
 
 	for (unsigned int i = 0; i < n; i++) {
-		k = snprintf(line, sizeof(line), "    # dmesg %s %03u ", tag, i);
+		k = snprintf(line, sizeof(line), "    # dmesg %s %03u ", tag,
+			     i);
 		memset(line + k, '.', FILLER_LEN - 1 - k);
 		line[FILLER_LEN - 1] = '\n';
 		line[FILLER_LEN] = '\0';
@@ -104,7 +105,8 @@ static void dmesg_reads_back_the_newest_message(struct ktest *t)
 	printk("dmesg-test: a line to read back\n");
 	console_flush();
 	len = read_all(text, sizeof(text), &gone);
-	KTEST_EXPECT(t, ends_with(text, len, "dmesg-test: a line to read back\n"));
+	KTEST_EXPECT(t, ends_with(text, len,
+				  "dmesg-test: a line to read back\n"));
 	KTEST_EXPECT(t, len <= LOG_BUF_SIZE);
 }
 
@@ -184,7 +186,8 @@ static void dmesg_dump_of_a_wrapped_ring(struct ktest *t)
 	KTEST_EXPECT_EQ(t, gone + strlen(body), r.end);
 	KTEST_EXPECT(t, gone > r.end - LOG_BUF_SIZE);	/* cut at a line end */
 	KTEST_EXPECT(t, log_byte(gone - 1) == '\n');
-	KTEST_EXPECT(t, ends_with(rec, rec_len, "dmesg-test: the newest line\n"));
+	KTEST_EXPECT(t, ends_with(rec, rec_len,
+				  "dmesg-test: the newest line\n"));
 }
 
 /*

@@ -213,7 +213,7 @@ static void kbd_pipeline_arrows_and_scroll_keys(struct ktest *t)
 	feed(&tk, keys, sizeof(keys));
 	KTEST_EXPECT_EQ(t, kbd_drain(&tk, ~0u), sizeof(keys));
 	KTEST_EXPECT(t, !strcmp(got, "\x1b[A\x1b[B\x1b[5~x"));
-	KTEST_EXPECT_EQ(t, tk.scroll, 1);	/* two steps back, one forward */
+	KTEST_EXPECT_EQ(t, tk.scroll, 1);	/* two back, one forward */
 	kbd_get_stats(&tk, &st);
 	KTEST_EXPECT_EQ(t, st.chars, 11);
 	KTEST_EXPECT_EQ(t, st.delivered, sizeof(keys));

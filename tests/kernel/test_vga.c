@@ -98,7 +98,7 @@ static void vga_view_stays_on_a_short_screen(struct ktest *t)
 	write_lines(10);
 	KTEST_EXPECT_EQ(t, vga_screen_scroll(&scr, VGA_SCROLL_STEP), 0);
 	KTEST_EXPECT(t, row_is(0, "line 0"));
-	write_lines(20);			/* 30 lines: 6 went off the top */
+	write_lines(20);		/* 30 lines: 6 went off the top */
 	KTEST_EXPECT_EQ(t, vga_screen_scroll(&scr, VGA_SCROLL_STEP), 6);
 	KTEST_EXPECT(t, row_is(0, "line 0"));
 }
