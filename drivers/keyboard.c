@@ -185,6 +185,23 @@ static void kbd_deliver_seq(struct kbd *k, const char *seq)
 }
 
 /*
+ * Count a Shift-PgUp (step 1) or Shift-PgDn (-1) for the console thread.
+ * The screen may get output before the thread moves the view: that output
+ * must win, as if it came after the key. So the steps carry the VGA
+ * console's write count at the key, and steps counted before some output
+ * are dropped when more come after it. Irqs off, consumer only.
+ */
+static void kbd_scroll(struct kbd *k, int step)
+{
+	unsigned int seen = vga_writes();
+
+	if (k->scroll && seen != k->scroll_seen)
+		k->scroll = 0;
+	k->scroll += step;
+	k->scroll_seen = seen;
+}
+
+/*
  * A key without a character: an arrow becomes the escape sequence a
  * serial terminal sends for it, so the shell reads arrows one way only;
  * Shift-PgUp/PgDn moves the VGA scrollback (left to the console thread,
@@ -204,9 +221,9 @@ static void kbd_key(struct kbd *k, int key)
 	unsigned int i = (unsigned int)(key & ~KBD_KEY_SHIFT) - KBD_KEY_UP;
 
 	if (key == (KBD_KEY_PGUP | KBD_KEY_SHIFT))
-		k->scroll++;
+		kbd_scroll(k, 1);
 	else if (key == (KBD_KEY_PGDN | KBD_KEY_SHIFT))
-		k->scroll--;
+		kbd_scroll(k, -1);
 	else if (i < ARRAY_SIZE(seq))
 		kbd_deliver_seq(k, seq[i]);
 }
@@ -517,7 +534,7 @@ static int kbd_console_thread(void *arg)
 			msleep(10);
 		budget = kbd_drain(k, budget);
 		if (k->scroll) {
-			vga_scrollback(k->scroll);
+			vga_scrollback(k->scroll, k->scroll_seen);
 			k->scroll = 0;
 		}
 		if (budget == KBD_DRAIN_BUDGET)

@@ -133,6 +133,7 @@ unsigned int vga_screen_scroll(struct vga_screen *s, int lines)
 /* ---- the live console ---- */
 
 static u16 vga_ring[VGA_SCROLLBACK][VGA_COLS];
+static volatile unsigned int vga_nr_writes;	/* by the console owner */
 static struct vga_screen vga = {
 	.cells = (u16 *)__va(0xB8000),
 	.ring = vga_ring,
@@ -156,6 +157,7 @@ static void vga_write(const char *text, size_t len)
 {
 	vga_screen_write(&vga, text, len);
 	vga_move_cursor();
+	vga_nr_writes++;
 }
 
 static struct console vga_console = {
@@ -163,13 +165,24 @@ static struct console vga_console = {
 	.write = vga_write,
 };
 
-void vga_scrollback(int steps)
+unsigned int vga_writes(void)
 {
+	return vga_nr_writes;
+}
+
+unsigned int vga_scrollback(int steps, unsigned int seen)
+{
+	unsigned int back;
+
 	if (!console_lock())
-		return;		/* may not wait here: the view stays */
-	vga_screen_scroll(&vga, steps * VGA_SCROLL_STEP);
-	vga_move_cursor();
+		return 0;	/* may not wait here: the view stays */
+	if (vga_nr_writes == seen) {	/* else output came after the keys */
+		vga_screen_scroll(&vga, steps * VGA_SCROLL_STEP);
+		vga_move_cursor();
+	}
+	back = vga.back;
 	console_unlock();
+	return back;
 }
 
 void vga_init(void)

@@ -112,6 +112,7 @@ struct kbd {
 	kbd_deliver_t deliver;		/* where characters go */
 	int scroll;			/* Shift-PgUp/PgDn steps not yet done
 					 * (consumer only, like dec) */
+	unsigned int scroll_seen;	/* vga_writes() at the last of them */
 	void (*notify)(struct kbd *k);	/* wake the consumer (may be NULL) */
 	bool fail_alloc;		/* tests: every page allocation fails */
 

@@ -41,9 +41,14 @@ unsigned int vga_screen_scroll(struct vga_screen *s, int lines);
 
 /*
  * The live console: move its view steps half-screens back (steps > 0) or
- * forward. Process context, a thread that may sleep: it takes the
- * consoles from their owner, so no message is half written meanwhile.
+ * forward, unless it was written to since vga_writes() returned seen (the
+ * keys were pressed before that output, which brought the view back to
+ * the bottom). Returns the lines the view is back now. Process context, a
+ * thread that may sleep: it takes the consoles from their owner, so no
+ * message is half written meanwhile; elsewhere it does nothing.
  */
-void vga_scrollback(int steps);
+unsigned int vga_scrollback(int steps, unsigned int seen);
+/* How many writes the live console has had (any context). */
+unsigned int vga_writes(void);
 
 #endif

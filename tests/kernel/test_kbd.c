@@ -14,8 +14,10 @@
  */
 #include <asm/irqflags.h>
 #include <drivers/keyboard.h>
+#include <drivers/vga.h>
 #include <kernel/cmdline.h>
 #include <kernel/context.h>
+#include <kernel/printk.h>
 #include <lib/string.h>
 #include <mm/debug.h>
 #include <mm/gfp.h>
@@ -221,6 +223,31 @@ static void kbd_pipeline_arrows_and_scroll_keys(struct ktest *t)
 	release(&tk);
 }
 
+/*
+ * Output on the VGA console after a Shift-PgUp brings the view back to
+ * the bottom: the steps counted before it are dropped when the next one
+ * comes, and vga_scrollback() is told which output they saw.
+ */
+static void kbd_scroll_steps_before_output_are_void(struct ktest *t)
+{
+	static const u8 shift_pgup[] = { 0x2A, 0xE0, 0x49, 0xE0, 0xC9, 0xAA };
+
+	kbd_setup(&tk, current_owner(), -1, capture);
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	kbd_drain(&tk, ~0u);
+	KTEST_EXPECT_EQ(t, tk.scroll, 2);
+	KTEST_EXPECT_EQ(t, tk.scroll_seen, vga_writes());
+	printk("kbd-test: output after two Shift-PgUp\n");
+	console_flush();
+	KTEST_EXPECT(t, tk.scroll_seen != vga_writes());
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	kbd_drain(&tk, ~0u);
+	KTEST_EXPECT_EQ(t, tk.scroll, 1);	/* the two before are void */
+	KTEST_EXPECT_EQ(t, tk.scroll_seen, vga_writes());
+	release(&tk);
+}
+
 /* A full page is handed off; the consumer reads it and frees it. */
 static void kbd_pipeline_full_page_handoff(struct ktest *t)
 {
@@ -366,6 +393,7 @@ static const struct ktest_case kbd_cases[] = {
 	KTEST_CASE(kbd_decode_extended_keys),
 	KTEST_CASE(kbd_pipeline_delivers_in_order),
 	KTEST_CASE(kbd_pipeline_arrows_and_scroll_keys),
+	KTEST_CASE(kbd_scroll_steps_before_output_are_void),
 	KTEST_CASE(kbd_pipeline_full_page_handoff),
 	KTEST_CASE(kbd_handoff_failure_keeps_order),
 	KTEST_CASE(kbd_emergency_ring_under_failure),

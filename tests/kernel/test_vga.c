@@ -7,6 +7,7 @@
  */
 #include <drivers/vga.h>
 #include <lib/format.h>
+#include <kernel/printk.h>
 #include <lib/string.h>
 #include <tests/kernel/ktest.h>
 
@@ -139,11 +140,32 @@ static void vga_wrap_backspace_return(struct ktest *t)
 	KTEST_EXPECT_EQ(t, strlen(row(0)), VGA_COLS);
 }
 
+/*
+ * The live console: Shift-PgUp's step moves the view, unless output came
+ * after the key (its write count moved on): then the view stays at the
+ * bottom, where that output brought it.
+ */
+static void vga_live_scroll_after_output_is_void(struct ktest *t)
+{
+	unsigned int seen;
+
+	printk("vga-test: the screen has filled long ago\n");
+	console_flush();
+	KTEST_EXPECT_EQ(t, vga_scrollback(1, vga_writes()), VGA_SCROLL_STEP);
+	KTEST_EXPECT_EQ(t, vga_scrollback(-1, vga_writes()), 0);
+	seen = vga_writes();
+	printk("vga-test: output after the key\n");
+	console_flush();
+	KTEST_EXPECT_EQ(t, vga_scrollback(1, seen), 0);
+	KTEST_EXPECT(t, vga_writes() != seen);
+}
+
 static const struct ktest_case vga_cases[] = {
 	KTEST_CASE(vga_lines_scroll_off_the_top),
 	KTEST_CASE(vga_view_moves_back_and_forward),
 	KTEST_CASE(vga_view_stays_on_a_short_screen),
 	KTEST_CASE(vga_output_returns_the_view),
 	KTEST_CASE(vga_wrap_backspace_return),
+	KTEST_CASE(vga_live_scroll_after_output_is_void),
 };
 KTEST_SUITE(vga_suite, "vga", vga_cases);
