@@ -13,7 +13,10 @@
  *
  * Who calls: vga_write() runs as the console owner (kernel/printk.c), and
  * vga_scrollback() takes the consoles first, so the two never overlap.
- * Only the forced flush of a dying kernel ignores the owner.
+ * Only the forced flush of a dying kernel ignores the owner. The keys
+ * that move the view are read by the keyboard's console thread, which
+ * moves it later; if output came in between, the move is dropped: output
+ * brings the view to the bottom whichever ran first.
  */
 #include <asm/io.h>
 #include <asm/page.h>
