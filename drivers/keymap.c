@@ -8,6 +8,10 @@
  * SeaBIOS leaves the 8042 translating, so set 1 is what arrives even though
  * the keyboard itself speaks set 2.
  *
+ * The file has two parts: the characters (the tables, Shift, Ctrl and Caps
+ * Lock), and, apart, the extended keys that make none (the arrows, Page
+ * Up/Down: KBD_KEY_* codes the console thread acts on).
+ *
  * The decoder is a pure function of its state and the byte: no I/O, no
  * locks, so the console thread runs it and tests feed it directly.
  */
@@ -84,18 +88,13 @@ static bool is_letter(char c)
 }
 
 /* The character of a pressed key, modifiers applied; 0 for none. */
-static char kbd_key_char(const struct kbd_decoder *dec, u8 make, bool e0)
+static char kbd_key_char(const struct kbd_decoder *dec, u8 make)
 {
 	bool shift = dec->lshift || dec->rshift;
 	char c;
 
 	if (make >= ARRAY_SIZE(keymap_plain))
 		return 0;
-	if (e0) {	/* of the 0xE0 keys only these two make characters */
-		if (make == SC_KP_ENTER)
-			return '\n';
-		return make == SC_KP_SLASH ? '/' : 0;
-	}
 	c = shift ? keymap_shift[make] : keymap_plain[make];
 	/* Caps Lock inverts Shift, for letters only. */
 	if (dec->caps && is_letter(c))
@@ -103,6 +102,34 @@ static char kbd_key_char(const struct kbd_decoder *dec, u8 make, bool e0)
 	if ((dec->lctrl || dec->rctrl) && is_letter(c))
 		c = (char)(c & 0x1f);	/* Ctrl+C is 0x03 */
 	return c;
+}
+
+/*
+ * ---- the extended keys (0xE0 prefix) ----
+ *
+ * Apart from the modifiers above (right Ctrl, the fake shifts), an 0xE0
+ * key is either the keypad's Enter or '/', or a key with no character:
+ * those the console uses get a KBD_KEY_* code, the rest (Home, Insert,
+ * the Windows keys...) nothing.
+ */
+static const u16 keymap_e0[0x54] = {
+	[0x48] = KBD_KEY_UP, [0x50] = KBD_KEY_DOWN,
+	[0x4D] = KBD_KEY_RIGHT, [0x4B] = KBD_KEY_LEFT,
+	[0x49] = KBD_KEY_PGUP, [0x51] = KBD_KEY_PGDN,
+};
+
+/* A pressed 0xE0 key: its character, its KBD_KEY_* code, or none. */
+static int kbd_e0_key(const struct kbd_decoder *dec, u8 make)
+{
+	if (make == SC_KP_ENTER)
+		return '\n';
+	if (make == SC_KP_SLASH)
+		return '/';
+	if (make >= ARRAY_SIZE(keymap_e0) || !keymap_e0[make])
+		return KBD_NO_CHAR;
+	if (dec->lshift || dec->rshift)
+		return keymap_e0[make] | KBD_KEY_SHIFT;
+	return keymap_e0[make];
 }
 
 int kbd_decode(struct kbd_decoder *dec, u8 code)
@@ -130,6 +157,8 @@ int kbd_decode(struct kbd_decoder *dec, u8 code)
 		return KBD_NO_CHAR;
 	if (kbd_modifier(dec, make, down, e0) || !down)
 		return KBD_NO_CHAR;
-	c = kbd_key_char(dec, make, e0);
+	if (e0)
+		return kbd_e0_key(dec, make);
+	c = kbd_key_char(dec, make);
 	return c ? (unsigned char)c : KBD_NO_CHAR;
 }
