@@ -46,7 +46,7 @@ def test_dmesg_prints_the_ring_before_and_after_it_wrapped():
         order = [lines.index(x) for x in lines if re.match(
             r"(Command line:|x86:|Memory map|bootmem:|mm:|sched:|keyboard:|"
             r"sampler:|Type 'help')", x)]
-        assert len(order) == 9 and order == sorted(order), first
+        assert len(order) >= 9 and order == sorted(order), first
 
         for _ in range(14):             # about 1.4 KiB each
             vm.command("labyrinth")
