@@ -2,8 +2,9 @@
  * ktest.c - the in-kernel test runner (linked into build/kernel-test.elf).
  *
  * kmain() calls ktest_boot() when this file is linked in. With `ktest` on
- * the command line it runs every suite in the .ktest_suites section and
- * prints KTAP version 1 on the consoles:
+ * the command line it runs every suite in the .ktest_suites section (with
+ * `ktest=arch,sched` only those named) and prints KTAP version 1 on the
+ * consoles:
  *
  *	KTAP version 1
  *	1..2                      (one line per suite)
@@ -81,14 +82,71 @@ static unsigned int run_suite(const struct ktest_suite *s, unsigned int nr)
 	return failed;
 }
 
+/*
+ * ktest=NAME[,NAME...] runs only the suites named; bare ktest runs all.
+ * The names are split in place in wanted_buf.
+ */
+#define KTEST_MAX_NAMES	8
+static char wanted_buf[64];
+static const char *wanted[KTEST_MAX_NAMES];
+static unsigned int nr_wanted;
+
+static void parse_wanted(void)
+{
+	char *p = wanted_buf;
+
+	if (!cmdline_get("ktest", wanted_buf, sizeof(wanted_buf)))
+		return;
+	while (*p && nr_wanted < KTEST_MAX_NAMES) {
+		wanted[nr_wanted++] = p;
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+static bool suite_wanted(const struct ktest_suite *s)
+{
+	for (unsigned int i = 0; i < nr_wanted; i++)
+		if (!strcmp(wanted[i], s->name))
+			return true;
+	return nr_wanted == 0;
+}
+
+/* A name that matches no suite is said, and counts as a failed case. */
+static unsigned int unknown_wanted(void)
+{
+	unsigned int n = __ktest_suites_end - __ktest_suites_start, bad = 0;
+
+	for (unsigned int w = 0; w < nr_wanted; w++) {
+		const struct ktest_suite *const *s = __ktest_suites_start;
+		bool found = false;
+
+		for (unsigned int i = 0; i < n && !found; i++)
+			found = !strcmp(wanted[w], s[i]->name);
+		if (!found) {
+			printk(KERN_ERR "ktest: no suite named '%s'\n",
+			       wanted[w]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 unsigned int ktest_run_all(void)
 {
 	unsigned int n = __ktest_suites_end - __ktest_suites_start;
-	unsigned int failed = 0;
+	unsigned int failed, planned = 0, nr = 0;
 
-	printk(KERN_NOTICE "KTAP version 1\n1..%u\n", n);
+	parse_wanted();
+	failed = unknown_wanted();
 	for (unsigned int i = 0; i < n; i++)
-		failed += run_suite(__ktest_suites_start[i], i + 1);
+		planned += suite_wanted(__ktest_suites_start[i]);
+	printk(KERN_NOTICE "KTAP version 1\n1..%u\n", planned);
+	for (unsigned int i = 0; i < n; i++)
+		if (suite_wanted(__ktest_suites_start[i]))
+			failed += run_suite(__ktest_suites_start[i], ++nr);
 	printk(KERN_NOTICE "# ktest: %u case%s failed\n", failed,
 	       failed == 1 ? "" : "s");
 	return failed;
