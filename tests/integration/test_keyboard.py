@@ -9,16 +9,18 @@ queued, received == delivered + dropped. A letter key pressed and released
 is two bytes (make, break).
 
 QEMU's PS/2 model keeps at most 16 bytes queued and drops the rest without
-a word, so the flood is sent in batches of 8 keys (16 bytes) with a pause
-the guest needs far less than; otherwise the test would measure QEMU's
-losses, not the kernel's.
+a word, so the flood is sent in batches of 8 keys (16 bytes), each only
+once the shell has echoed the one before: 'a' and Backspace, so that the
+line stays empty and every key echoes. A pause instead would lose bytes
+when the machine is loaded, and the test would measure QEMU's losses, not
+the kernel's.
 """
 import re
 import time
 
 from testlib import KERNEL, PROMPT, Qemu, TestFailure, gdb_batch, timeout
 
-FLOOD_KEYS = 2100        # 4,200 scancodes: more than one page
+FLOOD_KEYS = 2104        # 4,208 scancodes: more than one page
 BATCH = 8               # keys per QMP command: 16 bytes, QEMU's PS/2 queue
 
 
@@ -93,15 +95,21 @@ def key_events(qcode, n):
     return ev
 
 
-def flood(qmp, keys, qcode="a", pause=0.004):
-    """Press and release qcode `keys` times, BATCH keys per command."""
-    sent = 0
-    while sent < keys:
-        n = min(BATCH, keys - sent)
-        qmp.execute("input-send-event", events=key_events(qcode, n))
-        sent += n
-        time.sleep(pause)
-    return sent
+# The shell's echo of 'a' then Backspace: the letter, then erased.
+ECHO_PAIR = "a\b \b"
+
+
+def flood(vm, qmp, keys):
+    """Press and release 'a' and Backspace, keys keys in all (a multiple of
+    BATCH), BATCH per command, each batch once the shell has echoed the
+    one before: QEMU's PS/2 queue is empty then."""
+    events = (key_events("a", 1) + key_events("backspace", 1)) * (BATCH // 2)
+    echo = r"(?:%s[\s\S]*?){%d}" % (re.escape(ECHO_PAIR), BATCH // 2)
+    assert keys % BATCH == 0, keys
+    for _ in range(keys // BATCH):
+        qmp.execute("input-send-event", events=events)
+        vm.wait_for(echo)
+    return keys
 
 
 def test_keys_typed_on_the_keyboard_run_a_command():
@@ -158,14 +166,16 @@ def test_key_flood_while_hog_holds_the_reserve():
 
         vm.command("stress 8")
         vm.wait_for(r"stress: holding \d+ pages", 30)
-        sent = flood(q, FLOOD_KEYS)
+        mark = vm.pos
+        sent = flood(vm, q, FLOOD_KEYS)
+        vm.pos = mark           # the summary may come amid the echoes
         summary = vm.wait_for(r"stress: done after \d+ s\n(.*\n){6}", 60)
         text = summary.group(0)
         assert "all given back" in text, text
         assert "mm_check:        ok" in text, text
         assert re.search(r"keyboard \d+, sampler \d+", text), text
 
-        vm.send("\x03")             # ^C: drop the line of a's, new prompt
+        vm.send("\x03")             # ^C: a new prompt
         vm.wait_for(r"\^C\n" + re.escape(PROMPT))
         expect = before["received"] + 2 * sent
         c, out = wait_drained(vm, expect)
@@ -222,7 +232,7 @@ def test_keys_go_through_the_emergency_ring_when_no_page_can_be_had():
         assert c0["received"] == 0 and c0["pages_taken"] == 0, out
         set_fail_alloc(vm, 1)
         q = vm.qmp()
-        sent = flood(q, 500, qcode="shift")     # 1,000 scancodes
+        sent = flood(vm, q, 504)                # 1,008 scancodes
         q.type_text("version\n")               # 8 keys, 16 scancodes
         vm.wait_for(r"^Labyrinth ")
         expect = 2 * sent + 16
