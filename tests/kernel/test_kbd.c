@@ -89,8 +89,11 @@ static void kbd_decode_caps_lock(struct ktest *t)
 {
 	struct kbd_decoder d = { 0 };
 
-	/* Caps on (held: repeats toggle once), then a, Shift+a, 1. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0x3A, 0x3A, 0xBA, 0x1E, 0x2A,
+	/*
+	 * Caps on, held so that it repeats once (an even number of makes:
+	 * toggling on each would leave it off), then a, Shift+a, 1.
+	 */
+	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0x3A, 0xBA, 0x1E, 0x2A,
 				       0x1E, 0xAA, 0x02), "Aa1"));
 	KTEST_EXPECT(t, d.caps);
 	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0xBA, 0x1E), "a"));
