@@ -89,13 +89,13 @@ def test_keys_typed_arrive_as_characters(boot):
     vm = boot(qmp=True)
     q = vm.qmp()
     q.type_text("Lab2\n")
-    vm.wait_for(r"^Lab2: unknown command", timeout=20)
+    vm.wait_for(r"^Lab2: unknown command", timeout=10)
     q.send_key("caps_lock")
     q.type_text("xY1\n")        # Caps Lock on: X, then Shift+Y gives y
-    vm.wait_for(r"^Xy1: unknown command", timeout=20)
+    vm.wait_for(r"^Xy1: unknown command", timeout=10)
     q.send_key("caps_lock")
     q.type_text("help\n")
-    vm.wait_for(r"Commands:", timeout=20)
+    vm.wait_for(r"Commands:", timeout=10)
 
 
 def irq_counts(vm):
@@ -133,7 +133,7 @@ def test_interrupts_counted(boot):
             "%s's line is not open in irqstat:\n%s" % (name, out0)
     # V (Shift down, v down, v up, Shift up), e r s i o n, Enter: 18 codes.
     vm.qmp().type_text("Version\n")
-    vm.wait_for(r"^Version: unknown command", timeout=20)
+    vm.wait_for(r"^Version: unknown command", timeout=10)
     after, out1 = irq_counts(vm)
     got = after["keyboard"][0] - before["keyboard"][0]
     assert got == 18, "18 scancodes typed, IRQ1 counted %d:\n%s\n%s" % (
