@@ -160,9 +160,13 @@ def labyrinth_lines():
     n = length(classes)
     width = max(len(cstr(classes[i]["name"])) for i in range(n))
     lines += [path_line(classes[i], width) for i in range(n)]
-    lines.append("sleeps %d, would-sleep %d" % (
-        int(static("nr_slept", "sleep.c")),
-        int(static("nr_would_sleep", "sleep.c"))))
+    lines.append("sleeps %d, would-sleep %d, gave up %d, interrupted %d "
+                 "(mm_wait_ms=%d)" % (
+                     int(static("nr_slept", "sleep.c")),
+                     int(static("nr_would_sleep", "sleep.c")),
+                     int(static("nr_gave_up", "sleep.c")),
+                     int(static("nr_interrupted", "sleep.c")),
+                     int(static("param_wait_ms", "param.c"))))
     counts = static("report_count", "report.c")
     names = static("bug_names", "report.c")
     lines.append("reports:" + "".join(
