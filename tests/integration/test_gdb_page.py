@@ -4,6 +4,9 @@ what the shell did to it (alloc, free) and what the shell's views print.
 
 lab-freelist is also checked against a walk of the same list done with
 plain gdb expressions (mem_map[pfn].next), without the helpers.
+
+A block in transit (PG_transit, planted with gdb on an allocated block)
+is named with its order and its mover, at its head and at its tails.
 """
 import re
 
@@ -99,6 +102,53 @@ def test_lab_page_follows_frames_through_the_rooms():
                    r"Normal\)$", "an unknown zone")
             expect(bad3, r"^lab-freelist: order 11: orders are 0 to 10$",
                    "an order past MAX_ORDER")
+
+
+def test_lab_page_names_a_block_in_transit_and_its_mover():
+    with Qemu(kernel=KERNEL, gdb=True, append=QUIET) as vm:
+        with gdb_at_shell(vm) as g:
+            pfn, _ = alloc(vm, g, "2")
+            span = "%#x-%#x" % (pfn, pfn + 3)
+            ps, _ = shell_then_gdb(vm, g, "ps")
+            refill = int(re.search(r"^ +(\d+)  refill ", ps, re.M).group(1))
+            # Out of its room, moved by the refill thread (switched out
+            # mid-move, as far as anyone can tell), then by IRQ1, which is
+            # not being served at this stop: that move never ends.
+            _, (_, _, head, tail, printed, _, by_irq) = shell_then_gdb(
+                vm, g, "version", [
+                    "set var mem_map[%#x].flags = 0x80" % pfn,  # PG_transit
+                    "set var mem_map[%#x].owner = %#x" % (
+                        pfn, 0x1000 + refill),              # the thread
+                    "lab-page %#x" % pfn, "lab-page %#x" % (pfn + 3),
+                    "print mem_map[%#x]" % pfn,
+                    "set var mem_map[%#x].owner = 0x101" % pfn,   # IRQ1
+                    "lab-page %#x" % pfn])
+            mover = r"thread %d \(refill\)" % refill
+            expect(head, r"^  struct page at 0x[0-9a-f]+: flags 0x80 "
+                   r"\(transit\), order 2, ", "transit head")
+            expect(head, r"^  owner %#x \(%s\), " % (0x1000 + refill, mover),
+                   "transit head")
+            expect(head, r"^  in transit \(order 2, moved by %s\): head of "
+                   r"the block %s, " % (mover, span), "transit head")
+            expect(head, r"^    its mover may be in the middle of the move "
+                   r"now$", "transit head")
+            expect(tail, r"^  in transit \(order 2, moved by %s\): frame 3 "
+                   r"of the block %s$" % (mover, span), "transit tail")
+            expect(tail, r"^    its head: lab-page %#x$" % pfn, "transit tail")
+            expect(printed, r"^\$\d+ = \{pfn %#x, transit, order 2, moved "
+                   r"by %s\}$" % (pfn, mover), "print of a transit head")
+            expect(by_irq, r"^  in transit \(order 2, moved by IRQ1 "
+                   r"\(keyboard\)\): head of the block %s, " % span,
+                   "moved by IRQ1")
+            expect(by_irq, r"^    lost: its mover cannot be moving it now "
+                   r"\(IRQ1 is not being served\)$", "moved by IRQ1")
+            # Handed out after all, and freed.
+            shell_then_gdb(vm, g, "version", [
+                "set var mem_map[%#x].flags = 0x10" % pfn,    # PG_head
+                "set var mem_map[%#x].owner = 0" % pfn])
+            out, _ = shell_then_gdb(vm, g, "free %#x 2" % pfn)
+            out, _ = shell_then_gdb(vm, g, "check")
+            assert out.strip() == "mm_check: ok", out
 
 
 def raw_walk(g, zone, order):

@@ -3,7 +3,8 @@ import importlib
 
 from . import core, mm_views, kernel_views, page, check, help_cmd
 
-MODULES = (core, mm_views, kernel_views, page, check, help_cmd)
+# In import order: page uses check's Movers, so check is reloaded first.
+MODULES = (core, mm_views, kernel_views, check, page, help_cmd)
 
 
 def register():

@@ -7,6 +7,8 @@ changes nothing, and prints each mismatch in mm_check()'s own words
 ("mm_check: Normal order 3: 1 listed, nr_free 2"), so the two can be
 compared line for line. The rules, in mm_check()'s order:
 
+  every list: its links, and a list that loops reported where it closes
+      (each frame is walked once);
   each zone: every free list's links and length against nr_free; every
       block on it a PG_buddy head of that order, aligned, inside the zone,
       its buddy not left free and unmerged; the sum against nr_free; the
@@ -16,25 +18,29 @@ compared line for line. The rules, in mm_check()'s order:
   each exclusive room: list length against count (count <= target), a
       real owner, every page PG_pool with the room's index and owner;
   mem_map, block by block: every frame in exactly one place (reserved, a
-      free block, the hot room, an exclusive room, an allocated block),
-      no PG_hot frame outside the hot room, allocated heads aligned and
-      inside one zone, exclusive pages of order 0 with a real owner, the
-      frames inside a block without state of their own;
+      free block, the hot room, an exclusive room, an allocated block, a
+      block in transit), no PG_hot frame outside the hot room, allocated
+      and in-transit heads aligned and inside one zone, exclusive pages
+      of order 0 with a real owner, a block in transit moved by a context
+      that may be moving it now (Movers, below), the frames inside a block
+      without state of their own;
   totals: free and poisoned frames per zone, hot, pool and reserved
-      frames against the counters, and allocated + free + hot + pool
-      equal to the frames the zones manage.
+      frames against the counters, and allocated + in transit + free +
+      hot + pool equal to the frames the zones manage.
 
 A breakpoint can stop the kernel in the middle of a move: a zone lock held
-with a list half relinked, a hot room changed with interrupts off, a frame
-taken from one room and not yet in the next. lab-check says when the stop
+with a list half relinked, a hot room changed with interrupts off, a block
+in transit whose mover is the stopped code. lab-check says when the stop
 is not quiet, and why, instead of calling what it sees corruption.
 """
 import gdb
 
-from .core import (OWNER_IRQ_BASE, PFN_NONE, PG_BUDDY, PG_CHECKED,
-                   PG_EXCLUSIVE, PG_HEAD, PG_HOT, PG_POISONED, PG_POOL,
-                   PG_RESERVED, LabCommand, cstr, length, mem_map_copy,
-                   static, u32, val, zone_name, zones)
+from .core import (OWNER_IRQ_BASE, OWNER_THREAD_BASE, PFN_NONE, PG_BUDDY,
+                   PG_CHECKED, PG_EXCLUSIVE, PG_HEAD, PG_HOT, PG_POISONED,
+                   PG_POOL, PG_RESERVED, PG_TRANSIT, LabCommand, cstr,
+                   irqs_in_progress, length, mem_map_copy, owner_full_name,
+                   owner_is_irq, owner_is_thread, owner_name, static,
+                   thread_alive, threads, u32, val, zone_name, zones)
 
 
 def owner_valid(o):
@@ -57,7 +63,9 @@ class Checker:
         self.marked = set()
         self.zone_free = [0] * self.nz
         self.zone_poisoned = [0] * self.nz
-        self.hot = self.pool = self.alloc = self.reserved = 0
+        self.hot = self.pool = self.alloc = self.transit = self.reserved = 0
+        self.movers = Movers()
+        self.moving = []        # (pfn, order, mover) of accepted blocks
 
     def bad(self, text):
         self.problems.append("mm_check: " + text)
@@ -73,34 +81,40 @@ class Checker:
 
     # ---- lists
 
-    def walk(self, first, limit=None):
-        """The pfns of a list, stopping at a loop or a link past max_pfn."""
-        out, cur = [], first
-        limit = self.mm.max_pfn if limit is None else limit
+    def walk(self, first):
+        """The pfns of a list, each once: it stops where the list comes back
+        to a frame (then self.again is that frame, else PFN_NONE), or at a
+        link past max_pfn."""
+        out, seen, cur = [], set(), first
+        self.again = PFN_NONE
         while cur != PFN_NONE:
             if cur >= self.mm.max_pfn:
                 self.bad("list at %#x links to %#x, past max_pfn %#x "
                          "(lab-check only: the kernel would read past "
                          "mem_map)" % (first, cur, self.mm.max_pfn))
                 break
-            out.append(cur)
-            if len(out) > limit:
+            if cur in seen:
+                self.again = cur
                 break
+            seen.add(cur)
+            out.append(cur)
             cur = self.mm.next[cur]
         return out
 
     def check_list(self, first, what):
-        prev, n = PFN_NONE, 0
-        for pfn in self.walk(first):
+        """check_list(): links, and a loop reported where it closes. The
+        list's frames, each once: the later walks go over these."""
+        prev = PFN_NONE
+        pfns = self.walk(first)
+        for pfn in pfns:
             if self.mm.prev[pfn] != prev:
                 self.bad("%s: pfn %#x prev %#x, not %#x" % (
                     what, pfn, self.mm.prev[pfn], prev))
             prev = pfn
-            n += 1
-            if n > self.mm.max_pfn:
-                self.bad("%s: list loops" % what)
-                break
-        return n
+        if self.again != PFN_NONE:
+            self.bad("%s: list loops back to pfn %#x after %u frame%s" % (
+                what, self.again, len(pfns), "" if len(pfns) == 1 else "s"))
+        return pfns
 
     def check_block(self, zi, pfn, o):
         name, start, end = self.zone_info[zi]
@@ -127,11 +141,11 @@ class Checker:
         for o in range(self.max_order + 1):
             first = int(fa[o]["free_list"]["first"])
             nr_free = int(fa[o]["nr_free"])
-            n = self.check_list(first, name)
-            if n != nr_free:
+            pfns = self.check_list(first, name)
+            if len(pfns) != nr_free:
                 self.bad("%s order %u: %u listed, nr_free %u" % (
-                    name, o, n, nr_free))
-            for pfn in self.walk(first):
+                    name, o, len(pfns), nr_free))
+            for pfn in pfns:
                 self.check_block(zi, pfn, o)
             total += nr_free << o
         if total != int(z["nr_free"]):
@@ -167,11 +181,11 @@ class Checker:
                 self.bad("hot: pages[%u] = 0x%08x is no frame" % (i, ptr))
                 continue
             self.check_hot_page(pfn, "hot")
-        first = int(hot["spill"]["first"])
-        if self.check_list(first, "hot spill") != int(hot["nr_spill"]):
+        pfns = self.check_list(int(hot["spill"]["first"]), "hot spill")
+        if len(pfns) != int(hot["nr_spill"]):
             self.bad("hot: nr_spill %u does not match its list" %
                      int(hot["nr_spill"]))
-        for pfn in self.walk(first):
+        for pfn in pfns:
             self.check_hot_page(pfn, "hot spill")
 
     def check_rooms(self):
@@ -185,13 +199,13 @@ class Checker:
                 continue
             name, owner = cstr(r["name"]), u32(r["owner"])
             count, target = int(r["count"]), int(r["target"])
-            first = int(r["list"]["first"])
-            if not (self.check_list(first, name) == count and count <= target):
+            pfns = self.check_list(int(r["list"]["first"]), name)
+            if not (len(pfns) == count and count <= target):
                 self.bad("room %s: count %u target %u" % (name, count, target))
             if not owner_valid(owner):
                 self.bad("room %s: owner %#x is no IRQ and no thread" % (
                     name, owner))
-            for pfn in self.walk(first):
+            for pfn in pfns:
                 if not (self.cflags(pfn) == PG_POOL and
                         self.mm.room[pfn] == i and
                         self.mm.owner[pfn] == owner):
@@ -200,19 +214,39 @@ class Checker:
 
     # ---- the map
 
-    def check_alloc(self, pfn):
+    def check_block_head(self, pfn, what):
+        """check_block_head(): the order of a block that is not free, or 0
+        if it is not aligned, too big or past its zone."""
         order = self.mm.order[pfn]
         zend = self.zone_info[self.zone_index(pfn)][2]
         if (order > self.max_order or pfn & ((1 << order) - 1) or
                 pfn + (1 << order) > zend):
-            self.bad("pfn %#x: allocated block of order %u is not aligned, "
-                     "too big or past its zone" % (pfn, order))
+            self.bad("pfn %#x: %s block of order %u is not aligned, too big "
+                     "or past its zone" % (pfn, what, order))
             return 0
+        return order
+
+    def check_alloc(self, pfn):
+        order = self.check_block_head(pfn, "allocated")
         if self.flags[pfn] & PG_EXCLUSIVE:
             owner = self.mm.owner[pfn]
             if not (order == 0 and owner_valid(owner)):
                 self.bad("pfn %#x: exclusive page of order %u, owner %#x" % (
                     pfn, order, owner))
+        return order
+
+    def check_transit(self, pfn):
+        """check_transit(), with movers judged at this stop (Movers)."""
+        order = self.check_block_head(pfn, "in-transit")
+        mover = self.mm.owner[pfn]
+        lost, note = self.movers.judge(mover)
+        if lost:
+            self.bad("pfn %#x order %u: in transit, moved by %s, which cannot "
+                     "be moving it now: lost%s" % (
+                         pfn, order, owner_name(mover),
+                         " (lab-check only: %s)" % note if note else ""))
+        else:
+            self.moving.append((pfn, order, mover))
         return order
 
     def check_map(self):
@@ -233,6 +267,9 @@ class Checker:
             elif f & PG_HEAD:
                 order = self.check_alloc(pfn)
                 self.alloc += 1 << order
+            elif f & PG_TRANSIT:
+                order = self.check_transit(pfn)
+                self.transit += 1 << order
             elif f & PG_HOT:
                 if pfn not in self.marked:
                     self.bad("pfn %#x is PG_hot but in no hot room" % pfn)
@@ -267,10 +304,11 @@ class Checker:
         managed = sum(int(z["present"]) for z in self.zs)
         if self.hot != hot:
             self.bad("map has %u hot, rooms %u" % (self.hot, hot))
-        if self.alloc + free + self.hot + self.pool != managed:
-            self.bad("map has %u allocated + %u free + %u hot + %u pool, "
-                     "zones manage %u" % (self.alloc, free, self.hot,
-                                          self.pool, managed))
+        if self.alloc + self.transit + free + self.hot + self.pool != managed:
+            self.bad("map has %u allocated + %u in transit + %u free + %u hot "
+                     "+ %u pool, zones manage %u" % (
+                         self.alloc, self.transit, free, self.hot, self.pool,
+                         managed))
         if self.pool != pool:
             self.bad("map has %u pool pages, rooms %u" % (self.pool, pool))
         expected = int(val("mm_reserved_pages"))
@@ -309,6 +347,26 @@ def frame_places(pcs):
                 out.append((fn.name, fn.symtab.filename if fn.symtab else "?"))
             block = block.superblock
     return out
+
+
+def allocator_place(pcs):
+    """(function, file) of the innermost allocator frame of a call chain,
+    or None: outside the allocator, or asleep in it until pages are freed
+    (mm/sleep.c: waiting, not carrying frames)."""
+    places = [p for p in frame_places(pcs) if in_allocator(p[1])]
+    if places and places[0][1] != "mm/sleep.c":
+        return places[0]
+    return None
+
+
+def handler_part(pcs):
+    """The interrupt handler's own part of a call chain stopped in it: the
+    frames up to irq_dispatch() (kernel/irq.c, which counts the handler in
+    irq_depth); the rest is the code it interrupted."""
+    for i, pc in enumerate(pcs):
+        if any(fn == "irq_dispatch" for fn, _ in frame_places([pc])):
+            return pcs[:i + 1]
+    return pcs
 
 
 def current_chain():
@@ -381,14 +439,79 @@ def unquiet_reasons():
             chains.append(("thread %d (%s)" % (int(t["tid"]), cstr(t["name"])),
                            saved_chain(t)))
     for who, pcs in chains:
-        places = [p for p in frame_places(pcs) if in_allocator(p[1])]
-        # Asleep until pages are freed: waiting, not carrying frames.
-        if places and places[0][1] != "mm/sleep.c":
-            fn, fname = places[0]
-            reasons.append("%s is inside the allocator (%s, %s): frames it "
-                           "moves are in neither room until it goes on" % (
-                               who, fn, fname))
+        place = allocator_place(pcs)
+        if place:
+            reasons.append("%s is inside the allocator (%s, %s): it may be "
+                           "in the middle of a move" % (who, *place))
     return reasons
+
+
+class Movers:
+    """Who may be in the middle of a move at this stop, for the blocks in
+    transit (PG_transit: the mover is in the block's owner field).
+
+    mm_check() accepts a block in transit when its mover may be moving it
+    while the check runs: any thread but the caller, and, when the check
+    runs in an interrupt handler, any context but that handler. At a stop
+    nothing is calling: the stopped context (the interrupt being served,
+    or else the running thread) is judged as mm_check() judges its caller,
+    unless the stop is inside the allocator (then it may be mid-move, and
+    lab-check says the stop is not quiet). gdb also sees what mm_check()
+    cannot: which threads exist and which interrupts are being served. A
+    mover may be moving now if it is
+      - a thread that exists and has not exited,
+      - an interrupt being served (the stop is in it or in one nested in
+        it),
+    and the stopped context only as said. Any other mover (no such
+    thread, one that exited, an interrupt not being served, no owner at
+    all) cannot be: the block is lost. Where mm_check() called from the
+    stopped context would have accepted it, the report says why gdb
+    does not ("lab-check only: ...")."""
+
+    def __init__(self):
+        self.irqs = irqs_in_progress()
+        self.in_irq = bool(self.irqs)
+        tid = int(static("thread_id", "context.c"))
+        self.stopped = (OWNER_IRQ_BASE + self.irqs[-1] if self.in_irq
+                        else OWNER_THREAD_BASE + tid)
+        chain = current_chain()
+        if self.in_irq:
+            chain = handler_part(chain)
+        self.stopped_moving = allocator_place(chain) is not None
+        self.threads = threads()
+
+    def kernel_accepts(self, mover):
+        """mover_may_be_moving() in mm/check.c, called from the stopped
+        context."""
+        if not owner_valid(mover) or mover == self.stopped:
+            return False
+        return self.in_irq or owner_is_thread(mover)
+
+    def why_not(self, mover):
+        """None if mover may be moving now, else why it cannot be."""
+        if not owner_valid(mover):
+            return "no IRQ and no thread"
+        if mover == self.stopped:
+            return (None if self.stopped_moving else
+                    "the stopped context, outside the allocator")
+        if owner_is_irq(mover):
+            line = mover - OWNER_IRQ_BASE
+            return (None if line in self.irqs else
+                    "IRQ%d is not being served" % line)
+        tid = mover - OWNER_THREAD_BASE
+        t = self.threads.get(tid)
+        if t is None:
+            return "there is no thread %u" % tid
+        if not thread_alive(t):
+            return "thread %u (%s) has exited" % (tid, cstr(t["name"]))
+        return None
+
+    def judge(self, mover):
+        """(lost, note): note says why, where mm_check() would accept."""
+        why = self.why_not(mover)
+        if why is None:
+            return False, None
+        return True, (why if self.kernel_accepts(mover) else None)
 
 
 class LabCheck(LabCommand):
@@ -396,11 +519,16 @@ class LabCheck(LabCommand):
 
 It calls nothing in the kernel and changes nothing: every list, room and
 frame is read at this stop and checked as mm_check() (mm/check.c) checks
-them, and each mismatch is printed in mm_check()'s words. Then "ok" with
-the totals, or the number of problems. A stop in the middle of a move (a
-zone lock held, interrupts off, a thread inside the allocator) is named,
-so that a half-done move is not taken for damage."""
+them, and each mismatch is printed in mm_check()'s words. Then the blocks
+in transit (between two rooms) whose mover may be moving them now, and
+"ok" with the totals, or the number of problems. A block in transit is
+lost if its mover cannot be moving it: a thread that does not exist or
+has exited, an IRQ not being served, or the stopped code itself when the
+stop is outside the allocator. A stop in the middle of a move (a zone
+lock held, interrupts off, a thread inside the allocator) is named, so
+that a half-done move is not taken for damage."""
     name = "lab-check"
+    SHOW_MOVING = 8         # blocks in transit listed by name
 
     def show(self, arg):
         c = Checker()
@@ -413,16 +541,25 @@ so that a half-done move is not taken for damage."""
         reasons = unquiet_reasons()
         free = sum(c.zone_free)
         summary = ("%d free (%s), %d hot, %d in exclusive rooms, %d "
-                   "allocated, %d reserved" % (
+                   "allocated, %d in transit, %d reserved" % (
                        free, ", ".join("%s %d" % (c.zone_info[i][0],
                                                   c.zone_free[i])
                                        for i in range(c.nz)),
-                       c.hot, c.pool, c.alloc, c.reserved))
+                       c.hot, c.pool, c.alloc, c.transit, c.reserved))
+        for pfn, order, mover in c.moving[:self.SHOW_MOVING]:
+            print("lab-check: in transit: pfn %#x order %d, moved by %s" % (
+                pfn, order, owner_full_name(mover)))
+        if len(c.moving) > self.SHOW_MOVING:
+            print("lab-check: in transit: ... %d more blocks" % (
+                len(c.moving) - self.SHOW_MOVING))
         if not problems:
             print("lab-check: ok: " + summary)
         else:
             print("lab-check: %d problem%s" % (
                 len(problems), "" if len(problems) == 1 else "s"))
+            if c.transit:
+                print("lab-check: %d frame%s in transit" % (
+                    c.transit, "" if c.transit == 1 else "s"))
         for r in reasons:
             print("lab-check: not a quiet stop: " + r)
         if problems and reasons:

@@ -44,7 +44,7 @@ def _header_defines(relpath, prefix):
 
 _PG_FALLBACK = {"PG_reserved": 0x1, "PG_buddy": 0x2, "PG_hot": 0x4,
                 "PG_pool": 0x8, "PG_head": 0x10, "PG_exclusive": 0x20,
-                "PG_poisoned": 0x40, "PG_checked": 0x8000}
+                "PG_poisoned": 0x40, "PG_transit": 0x80, "PG_checked": 0x8000}
 PG = dict(_PG_FALLBACK)
 PG.update(_header_defines("include/mm/page.h", "PG_"))
 PG.update(_header_defines("mm/internal.h", "PG_"))
@@ -58,6 +58,7 @@ PG_RESERVED, PG_BUDDY, PG_HOT = PG["PG_reserved"], PG["PG_buddy"], PG["PG_hot"]
 PG_POOL, PG_HEAD = PG["PG_pool"], PG["PG_head"]
 PG_EXCLUSIVE = PG["PG_exclusive"]
 PG_POISONED, PG_CHECKED = PG["PG_poisoned"], PG["PG_checked"]
+PG_TRANSIT = PG["PG_transit"]
 
 
 def flag_names(flags):
@@ -129,6 +130,52 @@ def owner_name(owner):
                 tid, cstr(static("thread_name", "context.c")))
         return "thread %u" % tid
     return "nobody"
+
+
+def owner_is_irq(owner):
+    return OWNER_IRQ_BASE <= owner < OWNER_THREAD_BASE
+
+
+def owner_is_thread(owner):
+    return owner >= OWNER_THREAD_BASE
+
+
+def threads():
+    """{tid: struct thread} of every thread slot in use, boot included."""
+    out = {0: val("boot_thread")}
+    table = val("thread_table")
+    for i in range(length(table)):
+        t = table[i]
+        if bool(t["used"]):
+            out[int(t["tid"])] = t
+    return out
+
+
+def thread_alive(t):
+    return t is not None and str(t["state"]) != "THREAD_DEAD"
+
+
+def irqs_in_progress():
+    """The IRQ lines being served at this stop, outermost first (the last
+    one is the stopped handler's)."""
+    depth = int(static("irq_depth", "context.c"))
+    lines = static("irq_lines", "context.c")
+    return [int(lines[i]) for i in range(min(depth, length(lines)))]
+
+
+def owner_full_name(owner):
+    """Like owner_name(), with every thread's name and state, for views
+    that are not compared with the kernel's words: "thread 2 (refill)",
+    "thread 9 (exited: demo)", "thread 40 (no such thread)"."""
+    owner = int(owner)
+    if not owner_is_thread(owner):
+        return owner_name(owner)
+    tid = owner - OWNER_THREAD_BASE
+    t = threads().get(tid)
+    if t is None:
+        return "thread %u (no such thread)" % tid
+    return "thread %u (%s%s)" % (tid, "" if thread_alive(t) else "exited: ",
+                                 cstr(t["name"]))
 
 
 def zones():

@@ -3,8 +3,8 @@ and struct zone.
 
     lab-page PFN|ADDR        a frame: flags by name, order, owner, and the
                              room it is in (hot, a zone's free list at order
-                             k, an exclusive room, an allocated block,
-                             reserved)
+                             k, an exclusive room, an allocated block, a
+                             block in transit between two rooms, reserved)
     lab-freelist ZONE ORDER  the free blocks on one zone's list of one order
     print mem_map[0x100]     one decoded line (print/r shows the raw fields)
     print zones[1]           one decoded line for a zone
@@ -14,11 +14,14 @@ import gdb.printing
 
 from .core import (DIRECT_MAP_SIZE, PAGE_OFFSET, PAGE_SHIFT, PFN_NONE,
                    PG_BUDDY, PG_CHECKED, PG_EXCLUSIVE, PG_HEAD, PG_HOT,
-                   PG_POISONED, PG_POOL, PG_RESERVED, LabCommand, cstr,
-                   flag_names, length, mem_map_copy, owner_name, page_pfn,
-                   pfn_text, u32, val, zone_name, zone_of_pfn, zones)
+                   PG_POISONED, PG_POOL, PG_RESERVED, PG_TRANSIT, LabCommand,
+                   cstr, flag_names, length, mem_map_copy, owner_full_name,
+                   page_pfn, pfn_text, u32, val, zone_name, zone_of_pfn,
+                   zones)
+from .check import Movers
 
-STATE_BITS = PG_RESERVED | PG_BUDDY | PG_HOT | PG_POOL | PG_HEAD
+# The heads of blocks: their order covers the frames after them.
+BLOCK_HEADS = PG_BUDDY | PG_HEAD | PG_TRANSIT
 
 
 # ------------------------------------------------------------ argument
@@ -65,16 +68,17 @@ def span(pfn, order):
 
 
 def block_containing(mm, pfn):
-    """(head, order, kind) of the free or allocated block whose tail pfn
-    is, or None. Blocks are aligned to their size, so the head is pfn with
-    its low bits cleared for some order."""
+    """(head, order, kind) of the free, allocated or in-transit block whose
+    tail pfn is, or None. Blocks are aligned to their size, so the head is
+    pfn with its low bits cleared for some order."""
     for k in range(1, 32):
         head = pfn & ~((1 << k) - 1)
         if head == pfn:
             continue
         f = mm.flags[head]
-        if f & (PG_BUDDY | PG_HEAD) and head + (1 << mm.order[head]) > pfn:
-            kind = "free" if f & PG_BUDDY else "allocated"
+        if f & BLOCK_HEADS and head + (1 << mm.order[head]) > pfn:
+            kind = ("free" if f & PG_BUDDY else "allocated" if f & PG_HEAD
+                    else "in transit")
             return head, mm.order[head], kind
         if head == 0:
             return None
@@ -133,6 +137,13 @@ def describe_free_head(mm, pfn, z):
     return lines
 
 
+def transit_text(mm, head):
+    """'in transit (order k, moved by thread N (name))' for a block in
+    transit: taken from a room, not yet in the next or handed out."""
+    return "in transit (order %d, moved by %s)" % (
+        mm.order[head], owner_full_name(mm.owner[head]))
+
+
 def describe_room(mm, pfn):
     """Lines saying where the frame is: which room, or which block."""
     f = mm.flags[pfn] & ~PG_CHECKED
@@ -154,7 +165,7 @@ def describe_room(mm, pfn):
         if i < length(rooms) and int(rooms[i]["name"]):
             r = rooms[i]
             return ["free: in exclusive room %d '%s' (owner %s), zero-filled"
-                    % (i, cstr(r["name"]), owner_name(r["owner"]))]
+                    % (i, cstr(r["name"]), owner_full_name(r["owner"]))]
         return ["PG_pool, but exclusive room %d is not in use" % i]
     if f & PG_HEAD:
         order = mm.order[pfn]
@@ -162,13 +173,25 @@ def describe_room(mm, pfn):
             span(pfn, order), order)]
         if f & PG_EXCLUSIVE:
             lines.append("  exclusive: owner %s (only it may free or hand "
-                         "it off)" % owner_name(mm.owner[pfn]))
+                         "it off)" % owner_full_name(mm.owner[pfn]))
         return lines
+    if f & PG_TRANSIT:
+        why = Movers().why_not(mm.owner[pfn])
+        return ["%s: head of the block %s, out of one room and not yet in "
+                "the next or handed out" % (transit_text(mm, pfn),
+                                            span(pfn, mm.order[pfn])),
+                "  its mover may be in the middle of the move now"
+                if why is None else "  lost: its mover cannot be moving it "
+                "now (%s)" % why]
     blk = block_containing(mm, pfn)
     if blk:
         head, order, kind = blk
-        text = "%s: frame %d of the block %s (order %d)" % (
-            kind, pfn - head, span(head, order), order)
+        if kind == "in transit":
+            text = "%s: frame %d of the block %s" % (
+                transit_text(mm, head), pfn - head, span(head, order))
+        else:
+            text = "%s: frame %d of the block %s (order %d)" % (
+                kind, pfn - head, span(head, order), order)
         if kind == "free":
             text += " in zone %s's room" % zone_name(z)
         return [text, "  its head: lab-page %#x" % head]
@@ -184,7 +207,8 @@ or value (lab-page page, lab-page mem_map[5]). For a physical address,
 write ADDR >> 12. It prints the frame's addresses, its struct page decoded,
 and where it is: reserved, the hot room (which slot), a zone's free list
 (the head of a block, which entry of which order, or a frame inside one),
-an exclusive room, or an allocated block (with its owner if exclusive)."""
+an exclusive room, an allocated block (with its owner if exclusive), or a
+block in transit between two rooms (with its order and its mover)."""
     name = "lab-page"
     takes_args = True
 
@@ -200,7 +224,7 @@ an exclusive room, or an allocated block (with its owner if exclusive)."""
             mm.base + pfn * mm.size, f, flag_names(f), mm.order[pfn],
             mm.room[pfn]))
         print("  owner %#x (%s), next %s, prev %s" % (
-            mm.owner[pfn], owner_name(mm.owner[pfn]),
+            mm.owner[pfn], owner_full_name(mm.owner[pfn]),
             pfn_text(mm.next[pfn]), pfn_text(mm.prev[pfn])))
         for line in describe_room(mm, pfn):
             print("  " + line)
@@ -316,12 +340,14 @@ class PagePrinter:
         if pfn is not None:
             parts.append("pfn %#x" % pfn)
         parts.append(flag_names(f))
-        if f & (PG_BUDDY | PG_HEAD):
+        if f & BLOCK_HEADS:
             parts.append("order %d" % order)
         if f & PG_POOL:
             parts.append("room %d" % int(v["room"]))
         if f & (PG_EXCLUSIVE | PG_POOL):
-            parts.append("owner %s" % owner_name(v["owner"]))
+            parts.append("owner %s" % owner_full_name(v["owner"]))
+        if f & PG_TRANSIT:
+            parts.append("moved by %s" % owner_full_name(v["owner"]))
         nxt, prv = u32(v["next"]), u32(v["prev"])
         if nxt != PFN_NONE or prv != PFN_NONE:
             parts.append("next %s, prev %s" % (pfn_text(nxt), pfn_text(prv)))
