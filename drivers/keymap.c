@@ -90,11 +90,13 @@ static bool kbd_modifier(struct kbd_decoder *dec, u8 make, bool down, bool e0)
 	 * character"). make is a key's code without the break bit; down is
 	 * true when it is pressed, false when released; e0 says an 0xE0
 	 * prefix came first. For the left and right Shift (SC_LSHIFT,
-	 * SC_RSHIFT; ignore them after 0xE0: fake shifts), the left and
-	 * right Ctrl (SC_LCTRL, right after 0xE0), record in dec whether each
-	 * is down. Caps Lock (SC_CAPS) toggles dec->caps when pressed, once:
-	 * holding a key repeats its make code (dec->caps_down). Return true
-	 * for these keys, false for any other.
+	 * SC_RSHIFT), the left and right Ctrl (SC_LCTRL, right after 0xE0),
+	 * record in dec whether each is down. After 0xE0 the Shift codes are
+	 * fake shifts some keys send around themselves: record nothing, but
+	 * they are still modifier codes (return true). Caps Lock (SC_CAPS)
+	 * toggles dec->caps when pressed, once: holding a key repeats its make
+	 * code (dec->caps_down). Return true for these keys, false for any
+	 * other.
 	 */
 	return false;
 #endif				/* lab 2 */

@@ -206,7 +206,8 @@ def answers_missing(path, min_words=15):
         body = re.sub(r"^\s*(>.*|_.*_\s*)$", "", body, flags=re.M)
         body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
         if len(body.split()) < min_words:
-            missing.append(title.strip())
+            missing.append("%s (fewer than %d words)" % (title.strip(),
+                                                         min_words))
     if len(parts) < 3:
         missing.append("no '## ' question headings found in %s" % path)
     return missing

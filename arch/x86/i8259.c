@@ -186,9 +186,11 @@ bool pic_spurious(unsigned int line)
 	 * interrupts"). Only lines 7 and 15 can be spurious: the PIC gives
 	 * its lowest-priority vector when a request vanished before the CPU
 	 * took it. Then the line's bit is clear in the in-service register
-	 * (pic_read_isr()). A spurious IRQ7 is owed no EOI at all; for a
-	 * spurious IRQ15 the master still is (it did see the cascade).
-	 * Until you write it, a spurious interrupt is served as a real one.
+	 * (pic_read_isr()). irq_dispatch() sends no EOI for an interrupt
+	 * this calls spurious, so what is owed is sent here: nothing for a
+	 * spurious IRQ7; for a spurious IRQ15, the master's EOI (it did see
+	 * the cascade), and none to the slave. Until you write it, a
+	 * spurious interrupt is served as a real one.
 	 */
 	return false;
 #endif				/* lab 2 */

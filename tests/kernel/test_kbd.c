@@ -18,6 +18,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/context.h>
 #include <kernel/printk.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <mm/debug.h>
 #include <mm/gfp.h>
@@ -71,18 +72,46 @@ static const char *decode_all(struct kbd_decoder *dec, const u8 *codes,
 	static const u8 _c[] = { __VA_ARGS__ }; \
 	decode_all((dec), _c, sizeof(_c)); })
 
+/* s with control characters written as \xNN, for a failure message. */
+static const char *escaped(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < size; s++)
+		n += (unsigned char)*s < ' ' ?
+			snprintf(buf + n, size - n, "\\x%02x", *s) :
+			snprintf(buf + n, size - n, "%c", *s);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void expect_decoded(struct ktest *t, int line, const char *got_s,
+			   const char *want)
+{
+	char a[96], b[96];
+
+	if (strcmp(got_s, want))
+		ktest_fail(t, __FILE__, line, "decoded \"%s\", expected \"%s\"",
+			   escaped(got_s, a, sizeof(a)),
+			   escaped(want, b, sizeof(b)));
+}
+
+/* Feed the scancodes to dec: what it makes must be want. */
+#define EXPECT_DECODE(t, dec, want, ...) \
+	expect_decoded((t), __LINE__, DECODE((dec), __VA_ARGS__), (want))
+
 static void kbd_decode_letters_and_shift(struct ktest *t)
 {
 	struct kbd_decoder d = { 0 };
 
 	/* a down, a up, LShift down, a, LShift up, a, 1, RShift+1 */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x1E, 0x9E, 0x2A, 0x1E, 0x9E, 0xAA,
-				       0x1E, 0x9E, 0x02, 0x82, 0x36, 0x02,
-				       0x82, 0xB6), "aAa1!"));
+	EXPECT_DECODE(t, &d, "aAa1!",
+		      0x1E, 0x9E, 0x2A, 0x1E, 0x9E, 0xAA, 0x1E, 0x9E, 0x02,
+		      0x82, 0x36, 0x02, 0x82, 0xB6);
 	KTEST_EXPECT(t, !d.lshift && !d.rshift);
 	/* Fake shifts around an arrow (E0 2A E0 48): a plain Up. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0xE0, 0x2A, 0xE0, 0x48, 0xE0, 0xC8,
-				       0xE0, 0xAA, 0x30), "<U>b"));
+	EXPECT_DECODE(t, &d, "<U>b",
+		      0xE0, 0x2A, 0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0xAA, 0x30);
 }
 
 static void kbd_decode_caps_lock(struct ktest *t)
@@ -93,10 +122,10 @@ static void kbd_decode_caps_lock(struct ktest *t)
 	 * Caps on, held so that it repeats once (an even number of makes:
 	 * toggling on each would leave it off), then a, Shift+a, 1.
 	 */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0x3A, 0xBA, 0x1E, 0x2A,
-				       0x1E, 0xAA, 0x02), "Aa1"));
+	EXPECT_DECODE(t, &d, "Aa1",
+		      0x3A, 0x3A, 0xBA, 0x1E, 0x2A, 0x1E, 0xAA, 0x02);
 	KTEST_EXPECT(t, d.caps);
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0xBA, 0x1E), "a"));
+	EXPECT_DECODE(t, &d, "a", 0x3A, 0xBA, 0x1E);
 	KTEST_EXPECT(t, !d.caps);
 }
 
@@ -105,9 +134,9 @@ static void kbd_decode_ctrl(struct ktest *t)
 	struct kbd_decoder d = { 0 };
 
 	/* LCtrl+c, RCtrl (E0 1D) + u, then plain c. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x1D, 0x2E, 0xAE, 0x9D, 0xE0, 0x1D,
-				       0x16, 0x96, 0xE0, 0x9D, 0x2E),
-				"\x03\x15" "c"));
+	EXPECT_DECODE(t, &d, "\x03\x15" "c",
+		      0x1D, 0x2E, 0xAE, 0x9D, 0xE0, 0x1D, 0x16, 0x96, 0xE0,
+		      0x9D, 0x2E);
 	KTEST_EXPECT(t, !d.lctrl && !d.rctrl);
 }
 
@@ -116,9 +145,9 @@ static void kbd_decode_special_keys(struct ktest *t)
 	struct kbd_decoder d = { 0 };
 
 	/* Enter, Backspace, Tab, keypad Enter and /, Pause, then x. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x1C, 0x0E, 0x0F, 0xE0, 0x1C, 0xE0,
-				       0x35, 0xE1, 0x1D, 0x45, 0xE1, 0x9D,
-				       0xC5, 0xFA, 0x2D), "\n\b\t\n/x"));
+	EXPECT_DECODE(t, &d, "\n\b\t\n/x",
+		      0x1C, 0x0E, 0x0F, 0xE0, 0x1C, 0xE0, 0x35, 0xE1, 0x1D,
+		      0x45, 0xE1, 0x9D, 0xC5, 0xFA, 0x2D);
 }
 
 /* The arrows and Page Up/Down give key codes, with Shift if it is held. */
@@ -127,17 +156,17 @@ static void kbd_decode_extended_keys(struct ktest *t)
 	struct kbd_decoder d = { 0 };
 
 	/* Up, Down, Right, Left, PgUp, PgDn (each pressed and released). */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x50,
-				       0xE0, 0xD0, 0xE0, 0x4D, 0xE0, 0xCD,
-				       0xE0, 0x4B, 0xE0, 0xCB, 0xE0, 0x49,
-				       0xE0, 0xC9, 0xE0, 0x51, 0xE0, 0xD1),
-				"<U><D><R><L><PU><PD>"));
+	EXPECT_DECODE(t, &d, "<U><D><R><L><PU><PD>",
+		      0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x50, 0xE0, 0xD0, 0xE0,
+		      0x4D, 0xE0, 0xCD, 0xE0, 0x4B, 0xE0, 0xCB, 0xE0, 0x49,
+		      0xE0, 0xC9, 0xE0, 0x51, 0xE0, 0xD1);
 	/* LShift+PgUp, RShift+PgDn, Home and Insert (nothing), x. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x2A, 0xE0, 0x49, 0xE0, 0xC9, 0xAA,
-				       0x36, 0xE0, 0x51, 0xB6, 0xE0, 0x47,
-				       0xE0, 0x52, 0x2D), "<SPU><SPD>x"));
+	EXPECT_DECODE(t, &d, "<SPU><SPD>x",
+		      0x2A, 0xE0, 0x49, 0xE0, 0xC9, 0xAA, 0x36, 0xE0, 0x51,
+		      0xB6, 0xE0, 0x47, 0xE0, 0x52, 0x2D);
 	/* Without the prefix the same codes are the keypad's digits. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x48, 0x50, 0x49), "829"));
+	EXPECT_DECODE(t, &d, "829",
+		      0x48, 0x50, 0x49);
 }
 
 /* ---- the pipeline ---- */

@@ -21,8 +21,9 @@ void pic_eoi(unsigned int line);
 /*
  * True if an interrupt on line 7 or 15 is spurious: the PIC raised it but
  * its in-service bit is clear (the request went away). No EOI is owed to
- * the PIC that raised it; for a spurious IRQ15 the master still gets its EOI
- * (it did see the cascade). Always false for the other lines.
+ * the PIC that raised it; for a spurious IRQ15 the master still is (it did
+ * see the cascade), and pic_spurious() sends it itself: the caller sends no
+ * EOI for a spurious interrupt. Always false for the other lines.
  */
 bool pic_spurious(unsigned int line);
 /* The in-service registers, slave << 8 | master. */
