@@ -66,9 +66,16 @@ class Run:
         r = self.results.get(name)
         if r is None:
             why = "; ".join(self.problems) or "no such case in its output"
-            raise AssertionError("%s: case %s did not run (%s); log: %s"
-                                 % (self.label, name, why, self.log))
+            raise AssertionError("%s: case %s did not run (%s); the last "
+                                 "lines it printed:\n%s\nlog: %s" % (
+                                     self.label, name, why, self.tail(),
+                                     self.log))
         return r
+
+    def tail(self, lines=10):
+        """The last lines of the output, each cut to 160 characters."""
+        last = self.text.rstrip("\n").splitlines()[-lines:]
+        return "\n".join("    | " + line[:160] for line in last)
 
     def expect(self, *names):
         """Every case named must have passed; a failure shows its lines."""

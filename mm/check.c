@@ -124,6 +124,7 @@ static void check_block(struct tally *t, const struct zone *z,
 	CHECK(t, pfn >= z->start_pfn && pfn + (1UL << o) <= z->end_pfn,
 	      "%s: block %#lx order %u outside the zone\n", z->name, pfn, o);
 	CHECK(t, o == MAX_ORDER || buddy >= max_pfn || mm_buddy_degraded ||
+	      mm_buddy_merge_missing ||
 	      !(mem_map[buddy].flags & PG_buddy) || mem_map[buddy].order != o,
 	      "%s: blocks %#lx and %#lx of order %u left unmerged\n", z->name,
 	      pfn, buddy, o);

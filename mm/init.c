@@ -135,7 +135,7 @@ static void ranges_free(const struct mem_range *r, unsigned int nr,
 	}
 }
 
-bool mm_buddy_degraded;
+bool mm_buddy_degraded, mm_buddy_merge_missing;
 
 /* A zone with a free block above order 0, which a take can split; or NULL. */
 static struct zone *zone_to_split(void)
@@ -220,10 +220,13 @@ static void buddy_selftest(void)
 	spin_unlock(&z->lock);
 	if (!split)
 		buddy_degrade();
-	else if (!merged)
+	else if (!merged) {
+		mm_buddy_merge_missing = true;
 		pr_err("mm: the buddy self-test split a block but its halves "
 		       "did not merge back: __buddy_free() in mm/buddy.c does "
-		       "not merge yet (lab 3). Memory will fragment.\n");
+		       "not merge yet (lab 3). Memory will fragment, and "
+		       "mm_check() does not ask for merged buddies.\n");
+	}
 }
 
 int mm_init(const struct mem_range *usable, unsigned int nr)
@@ -251,7 +254,7 @@ int mm_init(const struct mem_range *usable, unsigned int nr)
 	mm_reports_reset();
 	for (i = 0; i < NR_GFP_CLASSES; i++)
 		gfp_classes[i].failures = 0;
-	mm_buddy_degraded = false;
+	mm_buddy_degraded = mm_buddy_merge_missing = false;
 	ranges_free(usable, nr, map_start);
 	buddy_selftest();
 	mm_reserved_pages = max_pfn - zones[ZONE_DMA].present -

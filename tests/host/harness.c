@@ -41,6 +41,28 @@ void ht_boot(unsigned long mib)
 	}
 }
 
+/*
+ * The last lines mm/ printed (its reports, mm_check()'s mismatches), as
+ * KTAP diagnostics after a failure: the newest say most about it.
+ */
+static void print_log_tail(unsigned int lines)
+{
+	const char *log = host_log(), *p = log + strlen(log);
+	unsigned int n = 0;
+
+	while (p > log && n <= lines)
+		if (*--p == '\n' && p[1])
+			n++;
+	if (*p == '\n')
+		p++;
+	while (*p) {
+		int len = (int)strcspn(p, "\n");
+
+		printf("    # log: %.*s\n", len > 200 ? 200 : len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
 int ht_main(const char *suite, const struct host_test *tests,
 	    unsigned int nr, void (*setup)(void))
 {
@@ -58,7 +80,7 @@ int ht_main(const char *suite, const struct host_test *tests,
 		host_ctx_reset();
 		if (ht_failed) {
 			bad++;
-			printf("    # log: %.300s\n", host_log());
+			print_log_tail(12);
 		}
 		printf("%sok %u %s\n", ht_failed ? "not " : "", i + 1,
 		       tests[i].name);
