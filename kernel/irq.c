@@ -17,6 +17,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <trace/events.h>
 
 struct irq_desc {
 	irq_handler_t handler;
@@ -85,6 +86,7 @@ void irq_dispatch(unsigned int line)
 		return;
 	}
 	irq_enter((int)line);
+	trace_irq_handler_entry(line);
 	if (desc->handler) {
 		desc->stats.count++;
 		desc->handler(line, desc->arg);
@@ -92,6 +94,7 @@ void irq_dispatch(unsigned int line)
 		irq_unhandled(line);
 	}
 	pic_eoi(line);
+	trace_irq_handler_exit(line);
 	irq_exit();
 	if (!in_interrupt())
 		sched_irq_exit();
