@@ -43,58 +43,63 @@ const char *trace_event_name(unsigned int event)
 }
 
 /*
- * Claim and fill the next slot, interrupts off. The flag is tested again
- * here: a trace point that passed its test just before trace_pause() (a
- * thread preempted between the two) writes nothing once the reader runs.
+ * Interrupts are off (irq: what local_irq_save() returned). Claim and fill
+ * the next slot. The flag is tested again here: a trace point that passed
+ * its test just before trace_pause() (a thread preempted between the two)
+ * writes nothing once the reader runs. Kept short: this is the cost of
+ * every event while tracing (docs/PERFORMANCE.md). The arguments are
+ * stored before the call that names the context, so that little has to
+ * live across it.
  */
 static inline __attribute__((always_inline))
-void trace_write(unsigned int event, u32 pfn, unsigned int order,
-			unsigned int gfp, unsigned int room, u32 arg,
-			void *caller, u64 now, u8 flags)
+void __trace_write(unsigned long irq, u32 info, u32 pfn, u32 arg, u32 gfp,
+		   void *caller, u64 now)
 {
 	struct trace_ring *r = &trace_rings[smp_processor_id()];
-	owner_t ctx = current_owner();
 	struct trace_record *rec;
+
+	if (unlikely(!trace_on))
+		return;
+	rec = &r->rec[r->written++ & (TRACE_RING_SIZE - 1)];
+	rec->tsc = now;
+	rec->caller = (unsigned long)caller;
+	rec->pfn = pfn;
+	rec->arg = arg;
+	rec->gfp = (u16)gfp;
+	if (irqs_disabled_flags(irq))
+		info |= TRACE_F_IRQS_OFF << TRACE_INFO_FLAGS_SHIFT;
+	rec->info = info;
+	rec->ctx = (u16)current_owner();
+}
+
+/* The ticks from t0 to now for ARG; "-" when t0 is 0 (unknown). */
+static inline u32 trace_ticks(u64 now, u64 t0)
+{
+	u64 ticks = now - t0;
+
+	if (!t0)
+		return TRACE_ARG_NONE;
+	return ticks < TRACE_ARG_NONE ? (u32)ticks : TRACE_ARG_NONE - 1;
+}
+
+void __trace_event(u32 info, u32 pfn, u32 arg, u32 gfp, void *caller)
+{
+	u64 now = trace_clock();
 	unsigned long irq;
 
 	local_irq_save(irq);
-	if (likely(trace_on)) {
-		rec = &r->rec[r->written++ & (TRACE_RING_SIZE - 1)];
-		rec->tsc = now;
-		rec->caller = (unsigned long)caller;
-		rec->pfn = pfn;
-		rec->arg = arg;
-		rec->gfp = (u16)gfp;
-		rec->ctx = (u16)ctx;
-		rec->event = (u8)event;
-		rec->order = (u8)order;
-		rec->room = (u8)room;
-		rec->flags = flags;
-	}
+	__trace_write(irq, info, pfn, arg, gfp, caller, now);
 	local_irq_restore(irq);
 }
 
-void __trace_event(unsigned int event, u32 pfn, unsigned int order,
-		   unsigned int gfp, unsigned int room, u32 arg, void *caller)
+void __trace_event_timed(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0)
 {
-	u8 flags = irqs_disabled() ? TRACE_F_IRQS_OFF : 0;
-
-	trace_write(event, pfn, order, gfp, room, arg, caller, trace_clock(),
-		    flags);
-}
-
-void __trace_event_timed(unsigned int event, u32 pfn, unsigned int order,
-			 unsigned int gfp, unsigned int room, void *caller,
-			 u64 t0)
-{
-	u8 flags = irqs_disabled() ? TRACE_F_IRQS_OFF : 0;
 	u64 now = trace_clock();
-	u32 arg = TRACE_ARG_NONE;
+	unsigned long irq;
 
-	if (t0)
-		arg = now - t0 < TRACE_ARG_NONE ? (u32)(now - t0) :
-						  TRACE_ARG_NONE - 1;
-	trace_write(event, pfn, order, gfp, room, arg, caller, now, flags);
+	local_irq_save(irq);
+	__trace_write(irq, info, pfn, trace_ticks(now, t0), gfp, caller, now);
+	local_irq_restore(irq);
 }
 
 void trace_set_enabled(bool on)

@@ -232,6 +232,8 @@ noinline struct page *__alloc_page_traced(gfp_t gfp, void *caller)
 
 	if (!page)
 		return __alloc_pages_caller(gfp, 0, caller);
-	trace_mm_page_alloc(page, 0, gfp, TROOM_HOT, caller, t0);
+	/* The record without the trace point's test: tracing is on. */
+	__trace_event_timed(TRACE_INFO(TRACE_ALLOC, 0, TROOM_HOT),
+			    (u32)page_to_pfn(page), gfp, caller, t0);
 	return page;
 }

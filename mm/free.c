@@ -225,7 +225,9 @@ noinline void __free_page_traced(struct page *page, void *caller)
 		free_bad(page, 0, caller);
 		return;
 	}
-	trace_mm_page_free(page, 0, (unsigned int)room, caller, t0);
+	/* The record without the trace point's test: tracing is on. */
+	__trace_event_timed(TRACE_INFO(TRACE_FREE, 0, room),
+			    (u32)page_to_pfn(page), TRACE_GFP_NONE, caller, t0);
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 }

@@ -41,8 +41,8 @@ TRACE_INLINE void trace_mm_page_alloc(const struct page *page,
 				      unsigned int room, void *caller, u64 t0)
 {
 	if (trace_enabled())
-		__trace_event_timed(TRACE_ALLOC, trace_pfn(page), order, gfp,
-				    room, caller, t0);
+		__trace_event_timed(TRACE_INFO(TRACE_ALLOC, order, room),
+				    trace_pfn(page), gfp, caller, t0);
 }
 
 /* Every room of the path (and every wait) failed. */
@@ -51,8 +51,8 @@ TRACE_INLINE void trace_mm_page_alloc_fail(unsigned int order,
 					   u64 t0)
 {
 	if (trace_enabled())
-		__trace_event_timed(TRACE_ALLOC_FAIL, TRACE_PFN_NONE, order,
-				    gfp, TROOM_NONE, caller, t0);
+		__trace_event_timed(TRACE_INFO(TRACE_ALLOC_FAIL, order, 0),
+				    TRACE_PFN_NONE, gfp, caller, t0);
 }
 
 /* A block went into room (hot, a zone room) from a caller's free. */
@@ -61,8 +61,9 @@ TRACE_INLINE void trace_mm_page_free(const struct page *page,
 				     void *caller, u64 t0)
 {
 	if (trace_enabled())
-		__trace_event_timed(TRACE_FREE, trace_pfn(page), order,
-				    TRACE_GFP_NONE, room, caller, t0);
+		__trace_event_timed(TRACE_INFO(TRACE_FREE, order, room),
+				    trace_pfn(page), TRACE_GFP_NONE, caller,
+				    t0);
 }
 
 /* A free was refused (and reported); pfn may be TRACE_PFN_NONE. */
@@ -70,8 +71,8 @@ TRACE_INLINE void trace_mm_page_free_refused(u32 pfn, unsigned int order,
 					     void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_FREE_REFUSED, pfn, order, TRACE_GFP_NONE,
-			      TROOM_NONE, TRACE_ARG_NONE, caller);
+		__trace_event(TRACE_INFO(TRACE_FREE_REFUSED, order, 0), pfn,
+			      TRACE_ARG_NONE, TRACE_GFP_NONE, caller);
 }
 
 /* Room could not serve a block of this order. */
@@ -79,8 +80,9 @@ TRACE_INLINE void trace_mm_room_miss(unsigned int room, unsigned int order,
 				     void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_MISS, TRACE_PFN_NONE, order,
-			      TRACE_GFP_NONE, room, TRACE_ARG_NONE, caller);
+		__trace_event(TRACE_INFO(TRACE_MISS, order, room),
+			      TRACE_PFN_NONE, TRACE_ARG_NONE, TRACE_GFP_NONE,
+			      caller);
 }
 
 /* Room's lock was busy and the caller could not wait: it moved on. */
@@ -88,8 +90,9 @@ TRACE_INLINE void trace_mm_room_collision(unsigned int room,
 					  unsigned int order, void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_COLLISION, TRACE_PFN_NONE, order,
-			      TRACE_GFP_NONE, room, TRACE_ARG_NONE, caller);
+		__trace_event(TRACE_INFO(TRACE_COLLISION, order, room),
+			      TRACE_PFN_NONE, TRACE_ARG_NONE, TRACE_GFP_NONE,
+			      caller);
 }
 
 /* A free page left room (hot, exclusive) for its zone. */
@@ -97,8 +100,9 @@ TRACE_INLINE void trace_mm_page_drain(const struct page *page,
 				      unsigned int room)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_DRAIN, trace_pfn(page), 0, TRACE_GFP_NONE,
-			      room, TRACE_ARG_NONE, NULL);
+		__trace_event(TRACE_INFO(TRACE_DRAIN, 0, room),
+			      trace_pfn(page), TRACE_ARG_NONE, TRACE_GFP_NONE,
+			      NULL);
 }
 
 /* A GFP_KERNEL allocation goes to sleep for at most ms. */
@@ -106,8 +110,8 @@ TRACE_INLINE void trace_mm_sleep(unsigned int order, unsigned int gfp,
 				 unsigned int ms, void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_SLEEP, TRACE_PFN_NONE, order, gfp,
-			      TROOM_NONE, ms, caller);
+		__trace_event(TRACE_INFO(TRACE_SLEEP, order, 0),
+			      TRACE_PFN_NONE, ms, gfp, caller);
 }
 
 /* ... and its wait ended, t0 (trace_start()) after it began. */
@@ -115,8 +119,8 @@ TRACE_INLINE void trace_mm_wake(unsigned int order, unsigned int gfp,
 				void *caller, u64 t0)
 {
 	if (trace_enabled())
-		__trace_event_timed(TRACE_WAKE, TRACE_PFN_NONE, order, gfp,
-				    TROOM_NONE, caller, t0);
+		__trace_event_timed(TRACE_INFO(TRACE_WAKE, order, 0),
+				    TRACE_PFN_NONE, gfp, caller, t0);
 }
 
 /* An exclusive page passed from the current context to new_owner. */
@@ -124,8 +128,9 @@ TRACE_INLINE void trace_mm_page_handoff(const struct page *page,
 					owner_t new_owner, void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_HANDOFF, trace_pfn(page), 0,
-			      TRACE_GFP_NONE, TROOM_NONE, new_owner, caller);
+		__trace_event(TRACE_INFO(TRACE_HANDOFF, 0, 0),
+			      trace_pfn(page), new_owner, TRACE_GFP_NONE,
+			      caller);
 }
 
 /* A zeroed page went into exclusive room id. */
@@ -133,35 +138,37 @@ TRACE_INLINE void trace_mm_room_refill(const struct page *page, int id,
 				       void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_REFILL, trace_pfn(page), 0,
-			      TRACE_GFP_NONE, TROOM_EXCL + (unsigned int)id,
-			      TRACE_ARG_NONE, caller);
+		__trace_event(TRACE_INFO(TRACE_REFILL, 0,
+					 TROOM_EXCL + (unsigned int)id),
+			      trace_pfn(page), TRACE_ARG_NONE, TRACE_GFP_NONE,
+			      caller);
 }
+
+#define TRACE_INFO_NO_ORDER(event) \
+	TRACE_INFO((event), TRACE_ORDER_NONE, TROOM_NONE)
 
 /* A handler for IRQ line starts (the context is already the IRQ). */
 TRACE_INLINE void trace_irq_handler_entry(unsigned int line)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_IRQ_ENTER, TRACE_PFN_NONE,
-			      TRACE_ORDER_NONE, TRACE_GFP_NONE, TROOM_NONE,
-			      line, NULL);
+		__trace_event(TRACE_INFO_NO_ORDER(TRACE_IRQ_ENTER),
+			      TRACE_PFN_NONE, line, TRACE_GFP_NONE, NULL);
 }
 
 /* ... and returns. */
 TRACE_INLINE void trace_irq_handler_exit(unsigned int line)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_IRQ_EXIT, TRACE_PFN_NONE,
-			      TRACE_ORDER_NONE, TRACE_GFP_NONE, TROOM_NONE,
-			      line, NULL);
+		__trace_event(TRACE_INFO_NO_ORDER(TRACE_IRQ_EXIT),
+			      TRACE_PFN_NONE, line, TRACE_GFP_NONE, NULL);
 }
 
 /* The current context (a thread) leaves the CPU to next. */
 TRACE_INLINE void trace_sched_switch(owner_t next, void *caller)
 {
 	if (trace_enabled())
-		__trace_event(TRACE_SWITCH, TRACE_PFN_NONE, TRACE_ORDER_NONE,
-			      TRACE_GFP_NONE, TROOM_NONE, next, caller);
+		__trace_event(TRACE_INFO_NO_ORDER(TRACE_SWITCH),
+			      TRACE_PFN_NONE, next, TRACE_GFP_NONE, caller);
 }
 
 #endif

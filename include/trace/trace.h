@@ -81,11 +81,25 @@ struct trace_record {
 	u32 arg;		/* per event, or TRACE_ARG_NONE */
 	u16 gfp;		/* GFP flags, or TRACE_GFP_NONE */
 	u16 ctx;		/* current_owner(): an IRQ line or a thread */
-	u8 event;		/* enum trace_event */
-	u8 order;		/* block order, or TRACE_ORDER_NONE */
-	u8 room;		/* TROOM_* */
-	u8 flags;		/* TRACE_F_* */
+	union {
+		struct {
+			u8 event;	/* enum trace_event */
+			u8 order;	/* block order, or TRACE_ORDER_NONE */
+			u8 room;	/* TROOM_* */
+			u8 flags;	/* TRACE_F_* */
+		};
+		u32 info;	/* the four as one word: TRACE_INFO() */
+	};
 };
+
+/*
+ * The event, order and room of a record as one word (little-endian, as
+ * the union above lays them out), built where the trace point is: most of
+ * it is known when compiling, and the writer stores it at once.
+ */
+#define TRACE_INFO(event, order, room) \
+	((u32)(event) | (u32)((order) & 0xff) << 8 | (u32)(room) << 16)
+#define TRACE_INFO_FLAGS_SHIFT	24
 
 #define TRACE_RING_SIZE	8192	/* records per CPU, a power of two */
 
@@ -110,16 +124,16 @@ extern bool trace_on;
 #define trace_enabled()	unlikely(trace_on)
 #endif
 
-/* Write one record now (tsc = trace_clock()). Any context. */
-void __trace_event(unsigned int event, u32 pfn, unsigned int order,
-		   unsigned int gfp, unsigned int room, u32 arg, void *caller);
 /*
- * Write one record whose ARG is the ticks since t0 (saturated; "-" if t0
- * is 0, that is, tracing came on in the middle). Any context.
+ * Write one record now (tsc = trace_clock()); info is TRACE_INFO(). Any
+ * context.
  */
-void __trace_event_timed(unsigned int event, u32 pfn, unsigned int order,
-			 unsigned int gfp, unsigned int room, void *caller,
-			 u64 t0);
+void __trace_event(u32 info, u32 pfn, u32 arg, u32 gfp, void *caller);
+/*
+ * Write one record whose ARG is the ticks since t0 (at most 0xfffffffe;
+ * "-" if t0 is 0: tracing came on in the middle). Any context.
+ */
+void __trace_event_timed(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0);
 
 /* trace_clock() if tracing, else 0: the start of a timed event. */
 static inline __attribute__((always_inline)) u64 trace_start(void)
