@@ -78,6 +78,24 @@ static void vga_write(const char *text, size_t len)
 	vga_move_cursor();
 }
 
+/*
+ * Paint rows lines of cells (attribute << 8 | character, VGA_COLS a line)
+ * over the rows just above the cursor: over the text a command has just
+ * printed, to colour it. Written straight to the screen, not through the
+ * console: the colours stay until the lines scroll away, and the text
+ * beneath is what the consoles wrote. Rows above the top are left out.
+ * The caller owns the consoles (console_trylock()), so nothing is written
+ * meanwhile.
+ */
+void vga_paint_above_cursor(const u16 *cells, unsigned int rows)
+{
+	unsigned int skip = rows > vga_row ? rows - vga_row : 0;
+	unsigned int top = vga_row + skip - rows;
+
+	memcpy(vga_cells + top * VGA_COLS, cells + skip * VGA_COLS,
+	       (rows - skip) * VGA_COLS * sizeof(u16));
+}
+
 void vga_init(void)
 {
 	for (unsigned int i = 0; i < VGA_ROWS * VGA_COLS; i++)
