@@ -72,8 +72,9 @@ static void show_arg(struct seq *s, const struct trace_record *r)
 		seq_printf(s, " %10u", r->arg);
 }
 
-void trace_show_record(struct seq *s, unsigned int cpu,
-		       const struct trace_record *r)
+/* One record's line, built in s (a buffer). */
+static void trace_format_record(struct seq *s, unsigned int cpu,
+				const struct trace_record *r)
 {
 	char ctx[16], room[24], num[16];
 
@@ -101,6 +102,21 @@ void trace_show_record(struct seq *s, unsigned int cpu,
 		seq_printf(s, " " CALLER_FMT "\n", (void *)r->caller);
 	else
 		seq_puts(s, " -\n");
+}
+
+/*
+ * The line is built whole and written in one piece: a message printed
+ * meanwhile (an interrupt's) comes between two lines, never inside one.
+ */
+void trace_show_record(struct seq *s, unsigned int cpu,
+		       const struct trace_record *r)
+{
+	char line[TRACE_LINE_MAX];
+	struct seq_buf sb;
+
+	seq_buf_init(&sb, line, sizeof(line));
+	trace_format_record(&sb.seq, cpu, r);
+	seq_puts(s, line);
 }
 
 void trace_snapshot_rooms(struct trace_rooms *c)

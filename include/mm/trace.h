@@ -34,6 +34,9 @@ const char *trace_room_name(unsigned int room, char *buf, size_t size);
 /* A context's name in the dump ("irq0", "thread3", "none"). */
 const char *trace_ctx_name(unsigned int ctx, char *buf, size_t size);
 
+/* The longest line of the dump, its newline included. */
+#define TRACE_LINE_MAX	160
+
 /* One record as one line of the dump. */
 void trace_show_record(struct seq *s, unsigned int cpu,
 		       const struct trace_record *r);
