@@ -184,9 +184,8 @@ static int cmd_map(struct seq *out, int argc, char **argv)
 	per = (end - first + MAP_CELLS - 1) / MAP_CELLS;
 	used = mm_map_cells(first, per, cells, (unsigned int)MIN(
 		(end - first + per - 1) / per, (unsigned long)MAP_CELLS));
-	seq_printf(out, "map: frames %#lx-%#lx (%lu), %lu a cell, each cell "
-		   "the state most of its frames are in\n", first, end,
-		   end - first, per);
+	seq_printf(out, "map: frames %#lx-%#lx (%lu), %lu a cell, the state "
+		   "of most\n", first, end, end - first, per);
 	map_paint(out, map_print(out, used));
 	return 0;
 }

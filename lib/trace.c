@@ -62,7 +62,7 @@ void __trace_write(unsigned long irq, u32 info, u32 pfn, u32 arg, u32 gfp,
 		return;
 	rec = &r->rec[r->written++ & (TRACE_RING_SIZE - 1)];
 	rec->tsc = now;
-	rec->caller = (unsigned long)caller;
+	rec->caller = (uintptr_t)caller;
 	rec->pfn = pfn;
 	rec->arg = arg;
 	rec->gfp = (u16)gfp;
@@ -72,13 +72,11 @@ void __trace_write(unsigned long irq, u32 info, u32 pfn, u32 arg, u32 gfp,
 	rec->ctx = (u16)current_owner();
 }
 
-/* The ticks from t0 to now for ARG; "-" when t0 is 0 (unknown). */
+/* The ticks from t0 to now for ARG, at most TRACE_ARG_NONE - 1. */
 static inline u32 trace_ticks(u64 now, u64 t0)
 {
 	u64 ticks = now - t0;
 
-	if (!t0)
-		return TRACE_ARG_NONE;
 	return ticks < TRACE_ARG_NONE ? (u32)ticks : TRACE_ARG_NONE - 1;
 }
 
@@ -93,6 +91,17 @@ void __trace_event(u32 info, u32 pfn, u32 arg, u32 gfp, void *caller)
 }
 
 void __trace_event_timed(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0)
+{
+	u64 now = trace_clock();
+	u32 arg = t0 ? trace_ticks(now, t0) : TRACE_ARG_NONE;
+	unsigned long irq;
+
+	local_irq_save(irq);
+	__trace_write(irq, info, pfn, arg, gfp, caller, now);
+	local_irq_restore(irq);
+}
+
+void __trace_event_took(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0)
 {
 	u64 now = trace_clock();
 	unsigned long irq;

@@ -233,7 +233,7 @@ noinline struct page *__alloc_page_traced(gfp_t gfp, void *caller)
 	if (!page)
 		return __alloc_pages_caller(gfp, 0, caller);
 	/* The record without the trace point's test: tracing is on. */
-	__trace_event_timed(TRACE_INFO(TRACE_ALLOC, 0, TROOM_HOT),
-			    (u32)page_to_pfn(page), gfp, caller, t0);
+	__trace_event_took(TRACE_INFO(TRACE_ALLOC, 0, TROOM_HOT),
+			   (u32)page_to_pfn(page), gfp, caller, t0);
 	return page;
 }

@@ -226,8 +226,8 @@ noinline void __free_page_traced(struct page *page, void *caller)
 		return;
 	}
 	/* The record without the trace point's test: tracing is on. */
-	__trace_event_timed(TRACE_INFO(TRACE_FREE, 0, room),
-			    (u32)page_to_pfn(page), TRACE_GFP_NONE, caller, t0);
+	__trace_event_took(TRACE_INFO(TRACE_FREE, 0, room),
+			   (u32)page_to_pfn(page), TRACE_GFP_NONE, caller, t0);
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 }

@@ -99,7 +99,8 @@ static void trace_format_record(struct seq *s, unsigned int cpu,
 	seq_printf(s, " %-15s", trace_room_name(r->room, room, sizeof(room)));
 	show_arg(s, r);
 	if (r->caller)
-		seq_printf(s, " " CALLER_FMT "\n", (void *)r->caller);
+		seq_printf(s, " " CALLER_FMT "\n",
+			   (void *)(uintptr_t)r->caller);
 	else
 		seq_puts(s, " -\n");
 }

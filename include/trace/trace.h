@@ -9,9 +9,9 @@
  * so an interrupt that traces in the middle of a thread's event takes the
  * next slot and both records stay whole.
  *
- * The ring is static memory (TRACE_RING_SIZE records of 28 bytes per CPU
- * on i686, 224 KiB on one CPU; 32 bytes on a 64-bit host): tracing never
- * allocates from the allocator it traces. When the ring is full the oldest record is overwritten; the
+ * The ring is static memory (TRACE_RING_SIZE records of 32 bytes per CPU,
+ * 256 KiB on one CPU): tracing never allocates from the allocator it
+ * traces. When the ring is full the oldest record is overwritten; the
  * records lost so are counted (written - TRACE_RING_SIZE).
  *
  * This file is portable: mm/ includes it, and so do the host tests. The
@@ -69,14 +69,14 @@ enum trace_event {
 #define TRACE_F_IRQS_OFF 0x01u	/* interrupts were off at the trace point */
 
 /*
- * One event: 28 bytes on i686 (a u64 is 4-aligned there), 32 on a 64-bit
- * host, where caller is 8 bytes. ARG depends on the
+ * One event: 32 bytes, on i686 as on a 64-bit host (a power of two: the
+ * slot's address is a shift). ARG depends on the
  * event (docs/TRACING.md): the ticks an alloc or free took, the new owner
  * of a hand-off, the thread switched to.
  */
 struct trace_record {
 	u64 tsc;		/* trace_clock() when recorded */
-	unsigned long caller;	/* call site, or 0 */
+	u64 caller;		/* call site, or 0 (64 bits: 32-byte records) */
 	u32 pfn;		/* frame, or TRACE_PFN_NONE */
 	u32 arg;		/* per event, or TRACE_ARG_NONE */
 	u16 gfp;		/* GFP flags, or TRACE_GFP_NONE */
@@ -102,6 +102,8 @@ struct trace_record {
 #define TRACE_INFO_FLAGS_SHIFT	24
 
 #define TRACE_RING_SIZE	8192	/* records per CPU, a power of two */
+
+_Static_assert(sizeof(struct trace_record) == 32, "trace record: 32 bytes");
 
 struct trace_ring {
 	unsigned long written;	/* records since the last clear */
@@ -134,6 +136,11 @@ void __trace_event(u32 info, u32 pfn, u32 arg, u32 gfp, void *caller);
  * "-" if t0 is 0: tracing came on in the middle). Any context.
  */
 void __trace_event_timed(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0);
+/*
+ * The same for a caller whose t0 is a real trace_clock() reading (the
+ * traced common case of alloc_page()/free_page()): no test for 0.
+ */
+void __trace_event_took(u32 info, u32 pfn, u32 gfp, void *caller, u64 t0);
 
 /* trace_clock() if tracing, else 0: the start of a timed event. */
 static inline __attribute__((always_inline)) u64 trace_start(void)

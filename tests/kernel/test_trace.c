@@ -9,6 +9,8 @@
  * with the ring cleared.
  */
 #include <asm/irqflags.h>
+#include <kernel/cmdline.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <lib/format.h>
 #include <lib/string.h>
@@ -154,10 +156,56 @@ static void trace_irq_and_switch_recorded(struct ktest *t)
 	trace_resume(was);
 }
 
+/*
+ * What tracing costs in the kernel, measured: the TSC over hot-room pairs
+ * (free_page(alloc_page(GFP_ATOMIC))) with tracing off, then on. Under
+ * QEMU's -icount shift=0 (the icount flag) the TSC counts instructions,
+ * and the figures are printed for docs/PERFORMANCE.md; elsewhere they are
+ * host time and only printed.
+ */
+#define COST_PAIRS	1000
+
+static u64 pairs_ticks(void)
+{
+	unsigned long flags, i;
+	u64 t0;
+
+	local_irq_save(flags);
+	t0 = trace_clock();
+	for (i = 0; i < COST_PAIRS; i++)
+		free_page(alloc_page(GFP_ATOMIC));
+	t0 = trace_clock() - t0;
+	local_irq_restore(flags);
+	return t0;
+}
+
+static void trace_cost_measured(struct ktest *t)
+{
+	bool was = trace_pause();
+	u64 off, on;
+
+	free_page(alloc_page(GFP_ATOMIC));
+	pairs_ticks();			/* warm */
+	off = pairs_ticks();
+	trace_clear();
+	trace_set_enabled(true);
+	on = pairs_ticks();
+	trace_set_enabled(false);
+	printk(KERN_NOTICE "        # trace cost: a hot-room pair takes %llu "
+	       "ticks off, %llu on: %llu per event%s\n", off / COST_PAIRS,
+	       on / COST_PAIRS, (on - off) / (2 * COST_PAIRS),
+	       cmdline_has("icount") ? " (instructions: icount)" : "");
+	KTEST_EXPECT(t, on > off);
+	KTEST_EXPECT_EQ(t, trace_rings[0].written, 2 * COST_PAIRS);
+	trace_clear();
+	trace_resume(was);
+}
+
 static const struct ktest_case trace_cases[] = {
 	KTEST_CASE(trace_sequence_recorded),
 	KTEST_CASE(trace_overflow_counted),
 	KTEST_CASE(trace_irq_and_switch_recorded),
+	KTEST_CASE(trace_cost_measured),
 };
 
 KTEST_SUITE(trace_suite, "trace", trace_cases);

@@ -104,8 +104,7 @@ class Kallsyms:
 def record_layout():
     """(size, {field: (offset, struct code)}) of struct trace_record."""
     t = gdb.lookup_type("struct trace_record")
-    word = "I" if gdb.lookup_type("unsigned long").sizeof == 4 else "Q"
-    codes = {"tsc": "Q", "caller": word, "pfn": "I", "arg": "I", "gfp": "H",
+    codes = {"tsc": "Q", "caller": "Q", "pfn": "I", "arg": "I", "gfp": "H",
              "ctx": "H", "event": "B", "order": "B", "room": "B",
              "flags": "B"}
     layout = {}
