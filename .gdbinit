@@ -15,8 +15,10 @@ set print pretty on
 set history save off
 # QEMU's gdbstub speaks i386 for qemu-system-i386: no set architecture.
 
-# Kernel views (meminfo, buddyinfo, zoneinfo, labyrinth; lab-help lists
-# them): tools/gdb/labyrinth.py.
+# The kernel's views (meminfo, buddyinfo, zoneinfo, labyrinth, ps, irqstat,
+# dmesg), lab-page, lab-freelist, lab-check and the struct page / struct
+# zone printers: tools/gdb/labyrinth.py and tools/gdb/labgdb/. `lab-help`
+# lists them; docs/GDB.md explains them.
 python
 import os
 import gdb

@@ -267,6 +267,7 @@ test: deps
 LAB ?= $(shell cat .lab 2>/dev/null)
 .PHONY: grade handout gradescope
 grade: deps
+	@$(DOCTOR) --fix --need test
 	@$(PYTHON) tools/grade $(LAB)
 
 handout:

@@ -62,10 +62,13 @@ static bool sampler_block_grow(struct sampler *s)
 static void sampler_block_handoff(struct sampler *s, struct sampler_block *b)
 {
 	if (excl_page_handoff(virt_to_page(b), s->consumer)) {
-		/* mm/ reported it; the block is still ours: give it back. */
-		free_page(virt_to_page(b));
+		/*
+		 * mm/ reported it; the block is still ours: give it back.
+		 * Count its samples first: the free poisons the page.
+		 */
 		s->discarded++;
 		s->lost += b->count;
+		free_page(virt_to_page(b));
 		return;
 	}
 	b->next = NULL;

@@ -10,7 +10,8 @@
  *
  * The picture is text (a character per state, a legend under it), so the
  * serial console shows it as it is; on the VGA screen the same lines are
- * then painted in colour (vga_paint_above_cursor()). Lines are 79 cells,
+ * then painted in colour (vga_paint_above_cursor(), past the scrollback,
+ * which keeps the plain text). Lines are 79 cells,
  * not 80: a full line would make the VGA console wrap and leave an empty
  * line under each row.
  *
@@ -19,6 +20,7 @@
  * (docs/TRACING.md).
  */
 #include <drivers/console.h>
+#include <drivers/vga.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <lib/string.h>
@@ -126,16 +128,17 @@ static unsigned int map_print(struct seq *out, unsigned int used)
 }
 
 /*
- * On the VGA screen, colour the lines just printed. Only for the shell's
- * own output, once it is written, and while this thread owns the
- * consoles; if another owns them now, the picture stays plain.
+ * On the VGA screen, colour the lines just printed: only for the shell's
+ * own output, once it is written, and while this thread owns the consoles
+ * (console_lock() waits for another owner to finish). Where it may not
+ * wait, the picture stays plain.
  */
 static void map_paint(struct seq *out, unsigned int rows)
 {
 	if (out != &seq_console)
 		return;
 	console_flush();
-	if (!console_trylock())
+	if (!console_lock())
 		return;
 	vga_paint_above_cursor(paint, rows);
 	console_unlock();

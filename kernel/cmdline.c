@@ -54,8 +54,8 @@ static const struct kernel_param params[] = {
 	{ "hz", set_hz, "19..10000" },
 	{ "trace", trace_setup_param, "on or off" },	/* kernel/trace.c */
 	{ "fault", accept_any, "" },		/* test kernel */
-	{ "ktest", accept_any, "" },		/* test kernel: ktest=SUITE,.. */
 	{ "kbd_test", accept_any, "" },		/* test kernel */
+	{ "ktest", accept_any, "" },		/* test kernel: suites to run */
 	{ "console", accept_any, "" },
 };
 
@@ -108,6 +108,7 @@ static bool ends_in_elf(const char *word)
 /* Flags: words without a value that something reads with cmdline_has(). */
 static const char *const flags[] = {
 	"ktest",	/* test kernel: run the in-kernel tests */
+	"icount",	/* test kernel: QEMU runs -icount shift=0, TSC = ns */
 };
 
 static bool known_flag(const char *word)

@@ -31,6 +31,12 @@
  *
  * The dying (panic, oops) call console_emergency(): what is pending and
  * every message after it is written at once, whoever owns the consoles.
+ *
+ * The ring also keeps what was written, until newer text overwrites it:
+ * log_dump() (the dmesg command) and gdb's dmesg read it back. dmesg
+ * writes to the consoles as their owner, not through the ring: printed
+ * through the ring, it would overwrite the oldest text it is printing, and
+ * fill the ring with a copy of itself for the next dmesg to print again.
  */
 #include <asm/context.h>
 #include <asm/irqflags.h>
@@ -237,13 +243,19 @@ void console_flush(void)
 	}
 }
 
-void console_wait_idle(void)
+bool console_lock(void)
 {
 	if (!may_wait_for_owner())
-		return;
+		return false;
 	while (!console_trylock())
 		yield();		/* the owner was preempted: let it end */
-	console_unlock();
+	return true;
+}
+
+void console_wait_idle(void)
+{
+	if (console_lock())
+		console_unlock();
 }
 
 /*
@@ -273,6 +285,109 @@ void console_emergency(void)
 {
 	console_dying = true;
 	console_flush_force();
+}
+
+/* ---- reading the ring back (dmesg) ---- */
+
+/* Bytes one log_read() copies at most: interrupts stay off that long. */
+#define LOG_READ_MAX	256
+
+/*
+ * Bytes before log_head - LOG_BUF_SIZE are gone: the ring has wrapped onto
+ * them. Positions run freely, so below 4 GiB of text since boot, log_head
+ * is also the count of every byte queued.
+ */
+unsigned long log_reader_start(struct log_reader *r)
+{
+	unsigned long flags;
+	unsigned int gone;
+
+	local_irq_save(flags);
+	r->end = log_head;
+	gone = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
+	local_irq_restore(flags);
+	r->pos = gone;
+	return gone;
+}
+
+size_t log_read(struct log_reader *r, char *buf, size_t size,
+		unsigned long *skipped)
+{
+	unsigned long flags;
+	unsigned int oldest;
+	size_t n;
+
+	*skipped = 0;
+	local_irq_save(flags);
+	/* Writers moved on past what we had not read yet: skip to the oldest
+	 * byte still held (or to the end, if all of the rest is gone). */
+	oldest = log_head - LOG_BUF_SIZE;
+	if (log_head > LOG_BUF_SIZE && (int)(r->pos - oldest) < 0) {
+		if ((int)(r->end - oldest) < 0)
+			oldest = r->end;
+		*skipped = oldest - r->pos;
+		r->pos = oldest;
+	}
+	n = MIN(size, (size_t)(r->end - r->pos));
+	n = MIN(n, (size_t)LOG_READ_MAX);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_buf[(r->pos + i) & LOG_MASK];
+	local_irq_restore(flags);
+	r->pos += n;
+	return n;
+}
+
+static void log_dump_note(void (*write)(const char *text, size_t len),
+			  const char *fmt, unsigned long n)
+{
+	char note[80];
+	int len = snprintf(note, sizeof(note), fmt, n);
+
+	write(note, MIN((size_t)len, sizeof(note) - 1));
+}
+
+/*
+ * If the ring has wrapped, the oldest byte held is somewhere in a line:
+ * start after that line's end, and count its piece with the bytes gone.
+ */
+static unsigned long log_dump_align(struct log_reader *r, unsigned long gone)
+{
+	unsigned long skipped;
+	char c;
+
+	if (!gone)
+		return 0;
+	while (log_read(r, &c, 1, &skipped)) {
+		gone += 1 + skipped;
+		if (c == '\n')
+			break;
+	}
+	return gone;
+}
+
+int log_dump(void (*write)(const char *text, size_t len))
+{
+	unsigned long gone, skipped;
+	struct log_reader r;
+	char buf[CONSOLE_CHUNK];
+	size_t n;
+
+	if (!console_lock())
+		return -EBUSY;
+	while (console_write_chunk())
+		;		/* what was queued before dmesg, first */
+	gone = log_dump_align(&r, log_reader_start(&r));
+	if (gone)
+		log_dump_note(write, "[%lu earlier bytes of log overwritten]\n",
+			      gone);
+	while ((n = log_read(&r, buf, sizeof(buf), &skipped))) {
+		if (skipped)
+			log_dump_note(write, "\n[%lu bytes of log overwritten "
+				      "while dmesg read them]\n", skipped);
+		write(buf, n);
+	}
+	console_unlock();	/* writes what came meanwhile, lets go */
+	return 0;
 }
 
 /* Queue text and write it, or leave it to the owner. Any context. */

@@ -3,9 +3,10 @@
  *
  * The shell reads characters from the console input ring (filled by the
  * serial and keyboard interrupt handlers), edits one line (backspace, ^U to
- * erase the line, ^C to drop it), splits it into words and runs the command
- * whose table entry has that name. Commands live with the code they show;
- * this file has only the ones about the shell and the machine itself.
+ * erase the line, ^C to drop it, Up and Down to walk the history of lines
+ * run before), splits it into words and runs the command whose table entry
+ * has that name. Commands live with the code they show; this file has only
+ * the ones about the shell and the machine itself.
  */
 #include <drivers/console.h>
 #include <kernel/shell.h>
@@ -87,25 +88,141 @@ static void echo(const char *s)
 	seq_puts(&seq_console, s);
 }
 
+/* Take n characters back off the screen: "\b \b" each, a few at a time. */
+static void echo_rubout(size_t n)
+{
+	char s[3 * 16 + 1];
+
+	while (n) {
+		size_t k = MIN(n, (size_t)16);
+
+		memset(s, '\b', k);
+		memset(s + k, ' ', k);
+		memset(s + 2 * k, '\b', k);
+		s[3 * k] = '\0';
+		echo(s);
+		n -= k;
+	}
+}
+
+/* Copy a line into a LINE_MAX buffer, cut to fit; returns its length. */
+static size_t copy_line(char *dst, const char *src)
+{
+	size_t n = strnlen(src, LINE_MAX - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}
+
+/*
+ * The lines run before, newest last: a ring of HISTORY_LINES. A line is
+ * kept when Enter runs it, unless it is empty or the same as the newest.
+ */
+#define HISTORY_LINES 32
+
+struct history {
+	char lines[HISTORY_LINES][LINE_MAX];
+	unsigned int added;	/* lines ever kept; the newest is added - 1 */
+};
+
+static unsigned int history_size(const struct history *h)
+{
+	return MIN(h->added, (unsigned int)HISTORY_LINES);
+}
+
+/* The n-th newest line, n = 1 for the newest; n <= history_size(). */
+static const char *history_line(const struct history *h, unsigned int n)
+{
+	return h->lines[(h->added - n) % HISTORY_LINES];
+}
+
+static void history_add(struct history *h, const char *line)
+{
+	if (!*line || (h->added && !strcmp(history_line(h, 1), line)))
+		return;
+	copy_line(h->lines[h->added % HISTORY_LINES], line);
+	h->added++;
+}
+
+/*
+ * Escape sequences: what a terminal sends for a key with no character,
+ * ESC [ or ESC O, parameters, one final byte ("\e[A" is Up). The keyboard
+ * driver sends the same for its arrows, so this is the one way to read them.
+ */
+enum esc_state { ESC_NONE, ESC_SEEN, ESC_SEQ };
+
 /* The line being typed. Characters past the end are counted, not kept. */
 struct line_editor {
 	char buf[LINE_MAX];
 	size_t len;
-	size_t lost;	/* typed after the buffer was full */
+	size_t lost;		/* typed after the buffer was full */
+	enum esc_state esc;
+	unsigned int back;	/* history line shown: 0 the new line */
+	char draft[LINE_MAX];	/* the new line, while history is shown */
+	struct history *hist;
 };
 
 static void line_erase(struct line_editor *ed)
 {
-	while (ed->len) {
-		ed->len--;
-		echo("\b \b");
-	}
+	echo_rubout(ed->len);
+	ed->len = 0;
 	ed->lost = 0;
+}
+
+/* Show text in place of the line being edited. */
+static void line_replace(struct line_editor *ed, const char *text)
+{
+	line_erase(ed);
+	ed->len = copy_line(ed->buf, text);
+	echo(ed->buf);
+}
+
+/* Up (older, dir 1) or Down (newer, dir -1) in the history. */
+static void line_history(struct line_editor *ed, int dir)
+{
+	unsigned int to = ed->back + dir;
+
+	if (dir < 0 ? ed->back == 0 : to > history_size(ed->hist))
+		return;
+	if (ed->back == 0) {	/* leaving the new line: keep it */
+		ed->buf[ed->len] = '\0';
+		copy_line(ed->draft, ed->buf);
+	}
+	ed->back = to;
+	line_replace(ed, to ? history_line(ed->hist, to) : ed->draft);
+}
+
+/*
+ * One byte of an escape sequence (after ESC); true while it goes on.
+ * Only Up and Down mean something here; any other key's sequence is
+ * read to its end and dropped, so none of it lands in the line.
+ */
+static bool line_escape(struct line_editor *ed, char c)
+{
+	if (ed->esc == ESC_SEEN) {
+		ed->esc = (c == '[' || c == 'O') ? ESC_SEQ : ESC_NONE;
+		return ed->esc == ESC_SEQ;	/* else: a key after ESC */
+	}
+	if (c >= 0x20 && c <= 0x3f)		/* parameters, intermediates */
+		return true;
+	ed->esc = ESC_NONE;
+	if (c == 'A')
+		line_history(ed, 1);
+	else if (c == 'B')
+		line_history(ed, -1);
+	return c >= 0x40 && c <= 0x7e;		/* else: not a sequence */
 }
 
 /* Apply one key; returns true when the line is complete (Enter). */
 static bool line_key(struct line_editor *ed, char c)
 {
+	if (ed->esc != ESC_NONE && line_escape(ed, c))
+		return false;
+	if (c == 0x1b) {
+		ed->esc = ESC_SEEN;
+		return false;
+	}
 	if (c == '\r' || c == '\n') {
 		echo("\n");
 		ed->buf[ed->len] = '\0';
@@ -120,8 +237,10 @@ static bool line_key(struct line_editor *ed, char c)
 		}
 	} else if (c == 0x15 || c == 0x03) {	/* ^U or ^C */
 		line_erase(ed);
-		if (c == 0x03)
+		if (c == 0x03) {
 			echo("^C\n" SHELL_PROMPT);
+			ed->back = 0;		/* a fresh line; nothing kept */
+		}
 	} else if (c >= ' ' && c < 0x7f) {
 		char s[2] = { c, '\0' };
 
@@ -136,18 +255,23 @@ static bool line_key(struct line_editor *ed, char c)
 }
 
 /*
- * Read one line with simple editing. A line longer than the buffer is not
- * run cut short (the missing words could change its meaning): it is
- * refused as a whole, with a message.
+ * Read one line with simple editing and the history (Up, Down). A line
+ * longer than the buffer is not run cut short (the missing words could
+ * change its meaning): it is refused as a whole, with a message, and not
+ * kept in the history.
  */
 static bool read_line(struct line_editor *ed)
 {
 	ed->len = 0;
 	ed->lost = 0;
+	ed->esc = ESC_NONE;
+	ed->back = 0;
 	while (!line_key(ed, console_getc()))
 		;
-	if (!ed->lost)
+	if (!ed->lost) {
+		history_add(ed->hist, ed->buf);
 		return true;
+	}
 	seq_printf(&seq_console, "line too long (at most %u characters); "
 		   "ignored\n", (unsigned int)sizeof(ed->buf) - 1);
 	return false;
@@ -155,7 +279,8 @@ static bool read_line(struct line_editor *ed)
 
 void shell_run(void)
 {
-	static struct line_editor ed;	/* off the stack: one shell */
+	static struct history hist;	/* off the stack: one shell */
+	static struct line_editor ed = { .hist = &hist };
 
 	seq_puts(&seq_console, "Type 'help' for the list of commands.\n");
 	for (;;) {

@@ -105,23 +105,27 @@ def lab(request):
 
 @pytest.fixture(scope="session")
 def ktest(lab):
-    """ktest("mm,bootmem", append="", mem=128): boot the test kernel once
-    with ktest=SUITES and return its Run (cached by arguments)."""
+    """ktest("mm,bootmem", append="", mem=128, icount=False): boot the test
+    kernel once with ktest=SUITES and return its Run (cached by arguments).
+    icount runs QEMU with -icount shift=0,sleep=off (one instruction, one
+    nanosecond: exact time) and tells the kernel so."""
     cache = {}
 
-    def run(suites, append="", mem=128):
-        key = (suites, append, mem)
+    def run(suites, append="", mem=128, icount=False):
+        key = (suites, append, mem, icount)
         if key not in cache:
             _check_build()
-            cmdline = ("ktest=%s %s" % (suites, append)).strip()
-            vm = Qemu(kernel=TEST_KERNEL, append=cmdline, mem=mem,
+            cmdline = ("ktest=%s %s%s" % (suites, append,
+                                          " icount" if icount else "")).strip()
+            extra = ["-icount", "shift=0,sleep=off"] if icount else []
+            vm = Qemu(kernel=TEST_KERNEL, append=cmdline, mem=mem, extra=extra,
                       label="test kernel (%s, -m %d)" % (cmdline, mem))
             vm.start()
             status = vm.wait_exit(RUN_TIMEOUT)
             vm.kill()
             head, out = vm.log()
-            name = "ktest-%s%s-m%d" % (suites, "-" + append if append else "",
-                                       mem)
+            name = "ktest-%s%s-m%d" % (suites, "-" + cmdline.split(" ", 1)[1]
+                                       if " " in cmdline else "", mem)
             log = save_log(lab, name, head + "\n" + out)
             problems = []
             if status is None:

@@ -3,7 +3,8 @@
  *
  * Two passes. The list pass walks every free list and room list and checks
  * links, flags, alignment, zone bounds, counts, and that no block's buddy
- * is left free and unmerged; it marks each frame a hot room holds
+ * is left free and unmerged (a list that loops is reported, and no walk
+ * goes round it more than once); it marks each frame a hot room holds
  * (PG_checked), so a frame held twice is found. The map pass walks mem_map
  * in frame order, block by block, and checks that every frame is in
  * exactly one place (reserved, a free block, a room, an allocated block, a
@@ -49,23 +50,64 @@ static unsigned long last_transit;
 	} \
 } while (0)
 
+/*
+ * The number of frames on a list, each counted once, and in *again the
+ * first frame met a second time (PFN_NONE if the list ends). Brent's
+ * cycle finding: no marks and no memory, a few steps a frame, so that a
+ * looping list cannot keep a walk going forever: the walks after it stop
+ * after this many frames.
+ */
+static unsigned long list_frames(const struct pfn_list *l, u32 *again)
+{
+	unsigned long power = 1, lam = 1, n;
+	u32 slow = l->first, fast;
+
+	*again = PFN_NONE;
+	if (slow == PFN_NONE)
+		return 0;
+	fast = mem_map[slow].next;
+	for (n = 1; fast != PFN_NONE && fast != slow; n++, lam++) {
+		if (lam == power) {	/* slow waits at each power of two */
+			slow = fast;
+			power <<= 1;
+			lam = 0;
+		}
+		fast = mem_map[fast].next;
+	}
+	if (fast == PFN_NONE)
+		return n;		/* no loop: fast went over every frame */
+	/*
+	 * A loop of lam frames. With fast lam frames ahead, the two meet
+	 * where the loop closes: n is lam plus the frames before that one.
+	 */
+	slow = fast = l->first;
+	for (n = 0; n < lam; n++)
+		fast = mem_map[fast].next;
+	for (n = lam; slow != fast; n++) {
+		slow = mem_map[slow].next;
+		fast = mem_map[fast].next;
+	}
+	*again = slow;
+	return n;
+}
+
 /* Walk one list of frames; check links and return its length. */
 static unsigned long check_list(struct tally *t, const struct pfn_list *l,
 				const char *what)
 {
 	const struct page *page;
-	u32 prev = PFN_NONE;
-	unsigned long n = 0;
+	u32 prev = PFN_NONE, again;
+	unsigned long n = list_frames(l, &again), i = 0;
 
 	pfn_list_for_each(page, l) {
+		if (i++ == n)
+			break;
 		CHECK(t, page->prev == prev, "%s: pfn %#lx prev %#x, not %#x\n",
 		      what, page_to_pfn(page), page->prev, prev);
 		prev = (u32)page_to_pfn(page);
-		if (++n > max_pfn) {
-			CHECK(t, false, "%s: list loops\n", what);
-			break;
-		}
 	}
+	CHECK(t, again == PFN_NONE, "%s: list loops back to pfn %#x after "
+	      "%lu frame%s\n", what, again, n, n == 1 ? "" : "s");
 	return n;
 }
 
@@ -89,7 +131,7 @@ static void check_block(struct tally *t, const struct zone *z,
 
 static void check_zone_lists(struct tally *t, const struct zone *z)
 {
-	unsigned long total = 0, n;
+	unsigned long total = 0, n, i;
 	const struct page *blk;
 	unsigned int o;
 
@@ -99,8 +141,12 @@ static void check_zone_lists(struct tally *t, const struct zone *z)
 		n = check_list(t, &fa->free_list, z->name);
 		CHECK(t, n == fa->nr_free, "%s order %u: %lu listed, nr_free "
 		      "%lu\n", z->name, o, n, fa->nr_free);
-		pfn_list_for_each(blk, &fa->free_list)
+		i = 0;
+		pfn_list_for_each(blk, &fa->free_list) {
+			if (i++ == n)
+				break;		/* a loop: check_list() said so */
 			check_block(t, z, blk, o);
+		}
 		total += fa->nr_free << o;
 	}
 	CHECK(t, total == z->nr_free, "%s: lists hold %lu, nr_free %lu\n",
@@ -133,6 +179,7 @@ static void check_hot(struct tally *t, struct hot_room *hot)
 {
 	struct page *page;
 	unsigned int i;
+	unsigned long n;
 
 	CHECK(t, hot->count <= HOT_MAX, "hot: count %u\n", hot->count);
 	for (i = 0; i < hot->count && i < HOT_MAX; i++) {
@@ -144,11 +191,12 @@ static void check_hot(struct tally *t, struct hot_room *hot)
 		}
 		check_hot_page(t, page, "hot");
 	}
-	CHECK(t, check_list(t, &hot->spill, "hot spill") == hot->nr_spill,
-	      "hot: nr_spill %u does not match its list\n", hot->nr_spill);
+	n = check_list(t, &hot->spill, "hot spill");
+	CHECK(t, n == hot->nr_spill, "hot: nr_spill %u does not match its "
+	      "list\n", hot->nr_spill);
 	i = 0;
 	pfn_list_for_each(page, &hot->spill) {
-		if (++i > max_pfn)
+		if (i++ == n)
 			break;		/* a loop: check_list() said so */
 		check_hot_page(t, page, "hot spill");
 	}
@@ -175,6 +223,7 @@ static void check_rooms(struct tally *t)
 {
 	const struct page *page;
 	unsigned int id, cpu;
+	unsigned long n, i;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		check_hot(t, &hot_rooms[cpu]);
@@ -183,16 +232,20 @@ static void check_rooms(struct tally *t)
 
 		if (!r->name)
 			continue;
-		CHECK(t, check_list(t, &r->list, r->name) == r->count &&
-		      r->count <= r->target, "room %s: count %u target %u\n",
-		      r->name, r->count, r->target);
+		n = check_list(t, &r->list, r->name);
+		CHECK(t, n == r->count && r->count <= r->target, "room %s: "
+		      "count %u target %u\n", r->name, r->count, r->target);
 		CHECK(t, owner_valid(r->owner), "room %s: owner %#x is no IRQ "
 		      "and no thread\n", r->name, r->owner);
-		pfn_list_for_each(page, &r->list)
+		i = 0;
+		pfn_list_for_each(page, &r->list) {
+			if (i++ == n)
+				break;	/* a loop: check_list() said so */
 			CHECK(t, page->flags == PG_pool && page->room == id &&
 			      page->owner == r->owner, "room %s: pfn %#lx "
 			      "flags %#x\n", r->name, page_to_pfn(page),
 			      page->flags);
+		}
 	}
 }
 

@@ -137,18 +137,17 @@ static void ranges_free(const struct mem_range *r, unsigned int nr,
 
 bool mm_buddy_degraded;
 
-/* The smallest order this zone has no block of, below one it has; or -1. */
-static int order_to_split(const struct zone *z)
+/* A zone with a free block above order 0, which a take can split; or NULL. */
+static struct zone *zone_to_split(void)
 {
-	int o, hole = -1;
+	struct zone *z;
+	unsigned int o;
 
-	for (o = 0; o <= MAX_ORDER; o++) {
-		if (!z->free_area[o].nr_free && hole < 0)
-			hole = o;
-		else if (z->free_area[o].nr_free && hole >= 0)
-			return hole;
-	}
-	return -1;
+	for (z = zones; z < zones + MAX_NR_ZONES; z++)
+		for (o = 1; o <= MAX_ORDER; o++)
+			if (z->free_area[o].nr_free)
+				return z;
+	return NULL;
 }
 
 static void buddy_degrade(void)
@@ -167,6 +166,41 @@ static void buddy_degrade(void)
 	       "allocations work, larger ones fail.\n");
 }
 
+/* At most this many order-0 blocks are set aside (a fresh zone has few). */
+#define SELFTEST_HELD	64
+
+/*
+ * Caller holds z->lock. Take one order-0 block that needs a split (the
+ * order-0 blocks already free are set aside first) and free it: the lists
+ * must be as they were. Returns false if the split failed; *merged says
+ * whether the halves came back together.
+ */
+static bool __buddy_selftest_zone(struct zone *z, bool *merged)
+{
+	struct page *held[SELFTEST_HELD], *blk = NULL;
+	unsigned long before[NR_ORDERS];
+	unsigned int n = 0, o, poisoned;
+	bool tested;
+
+	while (z->free_area[0].nr_free && n < SELFTEST_HELD)
+		held[n++] = __buddy_take(z, 0, &poisoned);
+	*merged = true;
+	tested = !z->free_area[0].nr_free;	/* else too many to set aside */
+	if (tested) {
+		for (o = 0; o < NR_ORDERS; o++)
+			before[o] = z->free_area[o].nr_free;
+		blk = __buddy_take(z, 0, &poisoned);
+		if (blk) {
+			__buddy_free(z, blk, 0);
+			for (o = 0; o < NR_ORDERS; o++)
+				*merged &= before[o] == z->free_area[o].nr_free;
+		}
+	}
+	while (n)
+		__buddy_free(z, held[--n], 0);
+	return blk != NULL || !tested;
+}
+
 /*
  * Take one block that needs a split from a freshly filled zone, and give
  * it back: the lists must be as they were. The kernel depends on both
@@ -176,31 +210,17 @@ static void buddy_degrade(void)
  */
 static void buddy_selftest(void)
 {
-	unsigned long before[NR_ORDERS];
-	unsigned int o, poisoned;
-	struct page *blk;
-	struct zone *z;
-	int k = -1;
+	struct zone *z = zone_to_split();
+	bool split, merged;
 
-	for (z = zones; z < zones + MAX_NR_ZONES && k < 0; z++)
-		k = order_to_split(z);
-	if (k < 0)
-		return;		/* no zone needs a split to serve any order */
-	z--;
+	if (!z)
+		return;		/* nothing to split: every block is order 0 */
 	spin_lock(&z->lock);
-	for (o = 0; o < NR_ORDERS; o++)
-		before[o] = z->free_area[o].nr_free;
-	blk = __buddy_take(z, (unsigned int)k, &poisoned);
-	if (blk) {
-		__buddy_free(z, blk, (unsigned int)k);
-		for (o = 0; o < NR_ORDERS; o++)
-			if (before[o] != z->free_area[o].nr_free)
-				break;
-	}
+	split = __buddy_selftest_zone(z, &merged);
 	spin_unlock(&z->lock);
-	if (!blk)
+	if (!split)
 		buddy_degrade();
-	else if (o < NR_ORDERS)
+	else if (!merged)
 		pr_err("mm: the buddy self-test split a block but its halves "
 		       "did not merge back: __buddy_free() in mm/buddy.c does "
 		       "not merge yet (lab 3). Memory will fragment.\n");

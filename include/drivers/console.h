@@ -68,11 +68,5 @@ int serial_poll(void);
 
 /* VGA text mode, 80x25 (drivers/vga.c). */
 void vga_init(void);
-/*
- * Colour the rows lines just above the cursor with cells (attribute << 8 |
- * character, 80 a line), straight on the screen; the caller owns the
- * consoles. The shell's map draws so (kernel/cmd_map.c).
- */
-void vga_paint_above_cursor(const u16 *cells, unsigned int rows);
 
 #endif

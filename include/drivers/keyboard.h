@@ -22,8 +22,9 @@
  *
  * received: read from port 0x60 by the handler (spurious IRQs read nothing);
  * queued: stored in a page buffer or the emergency ring, not yet taken;
- * delivered: taken by the console thread, decoded, and the character it made
- *	(if any: a release or a Shift makes none) pushed to the shell's input;
+ * delivered: taken by the console thread, decoded, and the characters it made
+ *	(if any: a release or a Shift makes none, an arrow its escape
+ *	sequence) pushed to the shell's input;
  * dropped: nothing could hold it (no page and the emergency ring full).
  * Once the pipeline is drained (queued == 0), received == delivered + dropped.
  */
@@ -54,9 +55,27 @@ struct kbd_decoder {
 #define KBD_NO_CHAR	(-1)
 
 /*
+ * Keys that make no character but mean something to the console: the
+ * arrows and Page Up/Down (0xE0-prefixed in set 1). The decoder returns
+ * these codes, above any character, with KBD_KEY_SHIFT added while Shift
+ * is held. The console thread turns the arrows into the escape sequences
+ * a serial terminal sends (Up: ESC [ A), and Shift-PgUp/PgDn into a move
+ * of the VGA scrollback.
+ */
+#define KBD_KEY_UP	0x100
+#define KBD_KEY_DOWN	0x101
+#define KBD_KEY_RIGHT	0x102
+#define KBD_KEY_LEFT	0x103
+#define KBD_KEY_PGUP	0x104
+#define KBD_KEY_PGDN	0x105
+#define KBD_KEY_SHIFT	0x1000
+#define KBD_KEY_SEQ_MAX	4	/* most characters one key sends (ESC [ 5 ~) */
+
+/*
  * Feed one scancode byte; return the character it makes (Enter is '\n',
- * Backspace '\b', Tab '\t', Ctrl+letter its control code), or KBD_NO_CHAR
- * for a release, a modifier, a prefix or a key without a character.
+ * Backspace '\b', Tab '\t', Ctrl+letter its control code), a KBD_KEY_*
+ * code, or KBD_NO_CHAR for a release, a modifier, a prefix or a key that
+ * means nothing here.
  */
 int kbd_decode(struct kbd_decoder *dec, u8 code);
 
@@ -78,8 +97,8 @@ typedef void (*kbd_deliver_t)(struct kbd *k, char c);
 /*
  * One keyboard pipeline. The live one belongs to the driver; tests build
  * their own and feed it with kbd_receive() from a simulated IRQ context.
- * Every field is touched with interrupts off, except the decoder, which only
- * the consumer uses.
+ * Every field is touched with interrupts off, except the decoder and scroll,
+ * which only the consumer uses.
  */
 struct kbd {
 	struct kbd_buf *cur;		/* handler's page: owner the producer */
@@ -91,6 +110,9 @@ struct kbd {
 	int room;			/* producer's exclusive room, or -1 */
 	struct kbd_decoder dec;
 	kbd_deliver_t deliver;		/* where characters go */
+	int scroll;			/* Shift-PgUp/PgDn steps not yet done
+					 * (consumer only, like dec) */
+	unsigned int scroll_seen;	/* vga_writes() at the last of them */
 	void (*notify)(struct kbd *k);	/* wake the consumer (may be NULL) */
 	bool fail_alloc;		/* tests: every page allocation fails */
 

@@ -66,6 +66,13 @@ extern unsigned long log_lost_total;
 bool console_trylock(void);
 void console_unlock(void);
 /*
+ * Become the owner, waiting (yielding) while someone else is: for a
+ * thread that may sleep and does not own the consoles already. False
+ * where it may not wait; then the caller does not own them. Release with
+ * console_unlock().
+ */
+bool console_lock(void);
+/*
  * Wait until everything queued before the call is written. A thread that
  * may sleep yields to an owner that was preempted; anywhere else this
  * writes only if nobody owns the consoles, and may return early.
@@ -87,6 +94,33 @@ void console_flush_force(void);
  * write every message at once, whoever owns the consoles. Never undone.
  */
 void console_emergency(void);
+
+/*
+ * Reading the log ring back. The ring keeps the last LOG_BUF_SIZE bytes
+ * queued (messages and shell output, in the order the consoles got them),
+ * written or not. A reader walks positions from the oldest byte held to
+ * the newest at the time it started.
+ *
+ * log_reader_start() - start at the oldest byte held; returns how many
+ * bytes the ring has let go of before it (0 if it never wrapped).
+ * log_read() - copy up to size bytes, at most 256 at a time with
+ * interrupts off (0 at the end; call again for more). Where writers have
+ * overwritten bytes the reader had not reached yet, it skips to the oldest
+ * byte held and sets *skipped to the count skipped. Any context.
+ * log_dump() - dmesg: give what the ring holds, oldest first, to write()
+ * (console_write() for the shell's dmesg), as the consoles' owner; a
+ * wrapped ring starts at a whole line, after "[N earlier bytes of log
+ * overwritten]". A thread that may sleep: waits for the consoles; -EBUSY
+ * where it may not.
+ */
+struct log_reader {
+	unsigned int pos;	/* the next byte to read */
+	unsigned int end;	/* log_head when the reader started */
+};
+unsigned long log_reader_start(struct log_reader *r);
+size_t log_read(struct log_reader *r, char *buf, size_t size,
+		unsigned long *skipped);
+int log_dump(void (*write)(const char *text, size_t len));
 
 /*
  * Print the current call chain (frame-pointer walk, symbol names).

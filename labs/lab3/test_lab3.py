@@ -106,9 +106,10 @@ def free_counts(buddyinfo, zone):
 
 
 def order_to_split(counts):
-    """(o, k): the smallest order o with no free block below an order that
-    has one, and k, the smallest such order above o."""
-    for o in range(11):
+    """(o, k): the smallest order o >= 1 with no free block below an order
+    that has one, and k, the smallest such order above o. (Not order 0: a
+    freed order-0 page goes to the hot room, not back to the zone's lists.)"""
+    for o in range(1, 11):
         above = [k for k in range(o + 1, 11) if counts[k]]
         if not counts[o] and above:
             return o, above[0]

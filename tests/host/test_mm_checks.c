@@ -4,6 +4,8 @@
  * mm_check() finds broken invariants.
  */
 #include "host.h"
+#include <signal.h>
+#include <unistd.h>
 
 static void setup(void)
 {
@@ -521,6 +523,75 @@ static void mm_check_finds_misaligned_transit(void)
 	EXPECT_CHECK();
 }
 
+/* A check that never returns fails its test here, instead of hanging. */
+static void check_hung(int sig __unused)
+{
+	static const char msg[] = "    # mm_check() did not return in 10 s: "
+				  "it goes round a looping list forever\n";
+
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(4);
+	_exit(3);
+}
+
+/* mm_check(), failing the test at once if it has not returned in 10 s. */
+static int check_or_fail(void)
+{
+	int ret;
+
+	signal(SIGALRM, check_hung);
+	alarm(10);
+	ret = mm_check();
+	alarm(0);
+	return ret;
+}
+
+/* The last frame of a list. */
+static struct page *list_last(const struct pfn_list *l)
+{
+	struct page *page = &mem_map[l->first];
+
+	while (page->next != PFN_NONE)
+		page = &mem_map[page->next];
+	return page;
+}
+
+/*
+ * ...lists that loop, a free list and an exclusive room's: each reported
+ * with the frame where it closes, every frame counted once (so no count
+ * disagrees), and the check returns.
+ */
+static void mm_check_finds_looping_lists(void)
+{
+	struct free_area *fa = &zones[ZONE_NORMAL].free_area[MAX_ORDER];
+	struct page *last = list_last(&fa->free_list), *second;
+	int id = excl_room_create(OWNER_IRQ(1), 4, "kbd");
+	char text[96];
+
+	EXPECT(fa->nr_free >= 2);
+	last->next = fa->free_list.first;	/* back to the first block */
+	EXPECT(check_or_fail() < 0);
+	snprintf(text, sizeof(text), "Normal: list loops back to pfn %#x "
+		 "after %lu frames", fa->free_list.first, fa->nr_free);
+	EXPECT(host_log_has(text));
+	EXPECT(!host_log_has("listed"));
+	last->next = PFN_NONE;
+	EXPECT_CHECK();
+
+	EXPECT_EQ(excl_room_refill(id), 4);
+	second = &mem_map[mem_map[excl_rooms[id].list.first].next];
+	last = list_last(&excl_rooms[id].list);
+	last->next = (u32)page_to_pfn(second);	/* back to the second */
+	host_log_clear();
+	EXPECT(check_or_fail() < 0);
+	snprintf(text, sizeof(text), "kbd: list loops back to pfn %#lx after 4 "
+		 "frames", page_to_pfn(second));
+	EXPECT(host_log_has(text));
+	EXPECT(!host_log_has("count"));
+	last->next = PFN_NONE;
+	EXPECT_CHECK();
+}
+
 /* ...a frame claimed by two blocks. */
 static void mm_check_finds_overlap(void)
 {
@@ -772,6 +843,7 @@ static const struct host_test tests[] = {
 	HT(mm_check_finds_transit_left_by_caller),
 	HT(mm_check_finds_transit_left_by_irq),
 	HT(mm_check_finds_misaligned_transit),
+	HT(mm_check_finds_looping_lists),
 	HT(mm_check_finds_overlap),
 	HT(mm_check_finds_misalignment_and_wmarks),
 	HT(mm_check_finds_bad_hot_count),

@@ -1,5 +1,6 @@
 """gdb on QEMU's gdbstub: breakpoints with source lines, the project
-.gdbinit, `make debug` + `make gdb` as a student uses them, the gdb views."""
+.gdbinit, `make debug` + `make gdb` as a student uses them, the gdb views
+at a breakpoint (test_gdb_views.py compares them with the shell's)."""
 import re
 import subprocess
 
@@ -33,37 +34,19 @@ def test_gdbinit_loads_without_refusal():
 
 
 def test_gdb_views_at_the_shell():
+    """At the first shell_execute() the views read a booted allocator.
+    (test_gdb_views.py compares every view with the shell's own text.)"""
     with Qemu(kernel=KERNEL, gdb=True, stopped=True) as vm:
         res = gdb_batch(["break shell_run", "continue", "buddyinfo", "zoneinfo",
                          "detach"], port=vm.gdb_port, gdbinit=True)
         assert re.search(r"Breakpoint 1, .*shell_run", res.out), str(res)
-        rows = re.findall(r"^zone (\S+)\s+((?:\s+\d+)+)$", res.out, re.M)
-        assert rows, "no buddyinfo rows:\n%s" % res
+        rows = re.findall(r"^zone +(\S+):((?: +\d+)+)$", res.out, re.M)
+        assert [z for z, _ in rows] == ["DMA", "Normal"], \
+            "no buddyinfo rows:\n%s" % res
         free = sum(int(n) for _, counts in rows for n in counts.split())
         assert free > 0, "buddyinfo shows no free blocks after boot:\n%s" % res
-        assert re.search(r"^zone \S+\s+pfn .* present \d+ free \d+", res.out, re.M), str(res)
-
-
-def test_gdb_meminfo_and_labyrinth_match_the_shell():
-    """The gdb views read the same state the shell prints."""
-    with Qemu(kernel=KERNEL, gdb=True) as vm:
-        vm.wait_boot()
-        shell_total = re.search(r"^MemTotal:\s+(\d+) kB", vm.command("meminfo"),
-                                re.M).group(1)
-        res = gdb_batch(["meminfo", "labyrinth", "detach"], port=vm.gdb_port,
-                        gdbinit=True)
-        m = re.search(r"^MemTotal:\s+(\d+) kB", res.out, re.M)
-        assert m and m.group(1) == shell_total, \
-            "gdb MemTotal vs shell %s kB:\n%s" % (shell_total, res)
-        for room in ("hot \\(cpu 0\\)", "zone Normal", "reserve DMA",
-                     "exclusive keyboard", "exclusive sampler"):
-            assert re.search(r"^  %s\s+\d+ pages  served \d+" % room, res.out,
-                             re.M), "no room %s:\n%s" % (room, res)
-        assert re.search(r"^  GFP_ATOMIC\s+hot -> Normal>min -> DMA>min -> "
-                         r"reserve\(Normal\) -> reserve\(DMA\)", res.out,
-                         re.M), str(res)
-        # gdb let go: the kernel still answers.
-        assert "Labyrinth" in vm.command("version")
+        assert re.search(r"^  pages free +[1-9]\d*$", res.out, re.M), str(res)
+        assert "cannot read" not in res.out, str(res)
 
 
 @timeout(90)

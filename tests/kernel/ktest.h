@@ -62,9 +62,9 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	__attribute__((used, section(".ktest_suites"))) = &var
 
 /*
- * Run the suites named in list ("mm,bootmem"; "" for every suite), print
- * KTAP, and return the number of failed cases.
+ * Run every suite, or those ktest=NAME,... names, print KTAP, and return
+ * the number of failed cases.
  */
-unsigned int ktest_run(const char *list);
+unsigned int ktest_run_all(void);
 
 #endif

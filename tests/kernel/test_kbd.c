@@ -14,8 +14,10 @@
  */
 #include <asm/irqflags.h>
 #include <drivers/keyboard.h>
+#include <drivers/vga.h>
 #include <kernel/cmdline.h>
 #include <kernel/context.h>
+#include <kernel/printk.h>
 #include <lib/string.h>
 #include <mm/debug.h>
 #include <mm/gfp.h>
@@ -34,7 +36,21 @@ static void capture(struct kbd *k __unused, char c)
 	got[nr_got] = '\0';
 }
 
-/* Decode a byte string; the characters made, as a C string. */
+/* A KBD_KEY_* code as text: "<U>" for Up, "<SPU>" for Shift-PgUp. */
+static void capture_key(int key)
+{
+	static const char *const names[] = { "U", "D", "R", "L", "PU", "PD" };
+	unsigned int i = (unsigned int)(key & ~KBD_KEY_SHIFT) - KBD_KEY_UP;
+
+	capture(NULL, '<');
+	if (key & KBD_KEY_SHIFT)
+		capture(NULL, 'S');
+	for (const char *s = i < ARRAY_SIZE(names) ? names[i] : "?"; *s; s++)
+		capture(NULL, *s);
+	capture(NULL, '>');
+}
+
+/* Decode a byte string; the characters and keys made, as a C string. */
 static const char *decode_all(struct kbd_decoder *dec, const u8 *codes,
 			      size_t n)
 {
@@ -43,7 +59,9 @@ static const char *decode_all(struct kbd_decoder *dec, const u8 *codes,
 	for (size_t i = 0; i < n; i++) {
 		int c = kbd_decode(dec, codes[i]);
 
-		if (c != KBD_NO_CHAR)
+		if (c >= KBD_KEY_UP)
+			capture_key(c);
+		else if (c != KBD_NO_CHAR)
 			capture(NULL, (char)c);
 	}
 	return got;
@@ -62,17 +80,20 @@ static void kbd_decode_letters_and_shift(struct ktest *t)
 				       0x1E, 0x9E, 0x02, 0x82, 0x36, 0x02,
 				       0x82, 0xB6), "aAa1!"));
 	KTEST_EXPECT(t, !d.lshift && !d.rshift);
-	/* Fake shifts around an arrow (E0 2A E0 48) change nothing. */
+	/* Fake shifts around an arrow (E0 2A E0 48): a plain Up. */
 	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0xE0, 0x2A, 0xE0, 0x48, 0xE0, 0xC8,
-				       0xE0, 0xAA, 0x30), "b"));
+				       0xE0, 0xAA, 0x30), "<U>b"));
 }
 
 static void kbd_decode_caps_lock(struct ktest *t)
 {
 	struct kbd_decoder d = { 0 };
 
-	/* Caps on (held: repeats toggle once), then a, Shift+a, 1. */
-	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0x3A, 0x3A, 0xBA, 0x1E, 0x2A,
+	/*
+	 * Caps on, held so that it repeats once (an even number of makes:
+	 * toggling on each would leave it off), then a, Shift+a, 1.
+	 */
+	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0x3A, 0xBA, 0x1E, 0x2A,
 				       0x1E, 0xAA, 0x02), "Aa1"));
 	KTEST_EXPECT(t, d.caps);
 	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x3A, 0xBA, 0x1E), "a"));
@@ -98,6 +119,25 @@ static void kbd_decode_special_keys(struct ktest *t)
 	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x1C, 0x0E, 0x0F, 0xE0, 0x1C, 0xE0,
 				       0x35, 0xE1, 0x1D, 0x45, 0xE1, 0x9D,
 				       0xC5, 0xFA, 0x2D), "\n\b\t\n/x"));
+}
+
+/* The arrows and Page Up/Down give key codes, with Shift if it is held. */
+static void kbd_decode_extended_keys(struct ktest *t)
+{
+	struct kbd_decoder d = { 0 };
+
+	/* Up, Down, Right, Left, PgUp, PgDn (each pressed and released). */
+	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0xE0, 0x48, 0xE0, 0xC8, 0xE0, 0x50,
+				       0xE0, 0xD0, 0xE0, 0x4D, 0xE0, 0xCD,
+				       0xE0, 0x4B, 0xE0, 0xCB, 0xE0, 0x49,
+				       0xE0, 0xC9, 0xE0, 0x51, 0xE0, 0xD1),
+				"<U><D><R><L><PU><PD>"));
+	/* LShift+PgUp, RShift+PgDn, Home and Insert (nothing), x. */
+	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x2A, 0xE0, 0x49, 0xE0, 0xC9, 0xAA,
+				       0x36, 0xE0, 0x51, 0xB6, 0xE0, 0x47,
+				       0xE0, 0x52, 0x2D), "<SPU><SPD>x"));
+	/* Without the prefix the same codes are the keypad's digits. */
+	KTEST_EXPECT(t, !strcmp(DECODE(&d, 0x48, 0x50, 0x49), "829"));
 }
 
 /* ---- the pipeline ---- */
@@ -153,6 +193,61 @@ static void kbd_pipeline_delivers_in_order(struct ktest *t)
 	KTEST_EXPECT_EQ(t, st.queued, 0);
 	KTEST_EXPECT_EQ(t, st.chars, 3);
 	KTEST_EXPECT_EQ(t, st.pages_taken, 1);
+	release(&tk);
+}
+
+/*
+ * The consumer turns an arrow into the escape sequence a terminal sends,
+ * and counts Shift-PgUp/PgDn for the VGA scrollback without a character.
+ */
+static void kbd_pipeline_arrows_and_scroll_keys(struct ktest *t)
+{
+	static const u8 keys[] = {
+		0xE0, 0x48, 0xE0, 0xC8,			/* Up */
+		0xE0, 0x50, 0xE0, 0xD0,			/* Down */
+		0x2A, 0xE0, 0x49, 0xE0, 0xC9,		/* Shift-PgUp */
+		0xE0, 0x49, 0xE0, 0xC9,			/* Shift-PgUp */
+		0xE0, 0x51, 0xE0, 0xD1, 0xAA,		/* Shift-PgDn */
+		0xE0, 0x49, 0xE0, 0xC9,			/* PgUp */
+		0x2D, 0xAD,				/* x */
+	};
+	struct kbd_stats st;
+
+	kbd_setup(&tk, current_owner(), -1, capture);
+	nr_got = 0;
+	feed(&tk, keys, sizeof(keys));
+	KTEST_EXPECT_EQ(t, kbd_drain(&tk, ~0u), sizeof(keys));
+	KTEST_EXPECT(t, !strcmp(got, "\x1b[A\x1b[B\x1b[5~x"));
+	KTEST_EXPECT_EQ(t, tk.scroll, 1);	/* two back, one forward */
+	kbd_get_stats(&tk, &st);
+	KTEST_EXPECT_EQ(t, st.chars, 11);
+	KTEST_EXPECT_EQ(t, st.delivered, sizeof(keys));
+	KTEST_EXPECT(t, kbd_stats_balanced(&st));
+	release(&tk);
+}
+
+/*
+ * Output on the VGA console after a Shift-PgUp brings the view back to
+ * the bottom: the steps counted before it are dropped when the next one
+ * comes, and vga_scrollback() is told which output they saw.
+ */
+static void kbd_scroll_steps_before_output_are_void(struct ktest *t)
+{
+	static const u8 shift_pgup[] = { 0x2A, 0xE0, 0x49, 0xE0, 0xC9, 0xAA };
+
+	kbd_setup(&tk, current_owner(), -1, capture);
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	kbd_drain(&tk, ~0u);
+	KTEST_EXPECT_EQ(t, tk.scroll, 2);
+	KTEST_EXPECT_EQ(t, tk.scroll_seen, vga_writes());
+	printk("kbd-test: output after two Shift-PgUp\n");
+	console_flush();
+	KTEST_EXPECT(t, tk.scroll_seen != vga_writes());
+	feed(&tk, shift_pgup, sizeof(shift_pgup));
+	kbd_drain(&tk, ~0u);
+	KTEST_EXPECT_EQ(t, tk.scroll, 1);	/* the two before are void */
+	KTEST_EXPECT_EQ(t, tk.scroll_seen, vga_writes());
 	release(&tk);
 }
 
@@ -298,7 +393,10 @@ static const struct ktest_case kbd_cases[] = {
 	KTEST_CASE(kbd_decode_caps_lock),
 	KTEST_CASE(kbd_decode_ctrl),
 	KTEST_CASE(kbd_decode_special_keys),
+	KTEST_CASE(kbd_decode_extended_keys),
 	KTEST_CASE(kbd_pipeline_delivers_in_order),
+	KTEST_CASE(kbd_pipeline_arrows_and_scroll_keys),
+	KTEST_CASE(kbd_scroll_steps_before_output_are_void),
 	KTEST_CASE(kbd_pipeline_full_page_handoff),
 	KTEST_CASE(kbd_handoff_failure_keeps_order),
 	KTEST_CASE(kbd_emergency_ring_under_failure),

@@ -9,6 +9,7 @@
 #include <asm/irqflags.h>
 #include <drivers/sampler.h>
 #include <kernel/context.h>
+#include <mm/debug.h>
 #include <mm/gfp.h>
 #include <mm/view.h>
 #include <tests/kernel/ktest.h>
@@ -95,6 +96,48 @@ static void sampler_block_handoff_and_digest(struct ktest *t)
 }
 
 /*
+ * A refused hand-off (here: no valid consumer): mm/ reports it, and the
+ * handler frees the full block itself, counts it discarded and its samples
+ * lost (read before the free poisons them), and goes on in the fresh block.
+ * It is no overrun. Once the hand-off works again, full blocks reach the
+ * consumer as before.
+ */
+static void sampler_handoff_refused_discards_block(struct ktest *t)
+{
+	unsigned long reports = mm_report_count(MM_BUG_BAD_CALL);
+	unsigned long before = mm_free_pages();
+	struct sampler_stats st;
+
+	start();
+	ts.consumer = OWNER_NONE;
+	ticks(&ts, 1 + SAMPLES_PER_BLOCK + 1);	/* full, then one more */
+	KTEST_EXPECT_EQ(t, mm_report_count(MM_BUG_BAD_CALL), reports + 1);
+	KTEST_EXPECT(t, balanced(&ts, &st));
+	KTEST_EXPECT_EQ(t, st.taken, 2);
+	KTEST_EXPECT_EQ(t, st.discarded, 1);
+	KTEST_EXPECT_EQ(t, st.lost, SAMPLES_PER_BLOCK);
+	KTEST_EXPECT_EQ(t, st.samples, SAMPLES_PER_BLOCK + 1);
+	KTEST_EXPECT_EQ(t, st.overruns, 0);
+	KTEST_EXPECT_EQ(t, st.queued, 0);
+	KTEST_EXPECT_EQ(t, st.in_hand, 1);
+	KTEST_EXPECT(t, !sampler_pending(&ts));
+	KTEST_EXPECT_EQ(t, mm_free_pages(), before - 1); /* the fresh one */
+	KTEST_EXPECT_EQ(t, ts.cur ? ts.cur->count : 0, 1);
+	ts.consumer = current_owner();		/* the hand-off works again */
+	ticks(&ts, SAMPLES_PER_BLOCK);
+	KTEST_EXPECT(t, balanced(&ts, &st));
+	KTEST_EXPECT_EQ(t, st.queued, 1);
+	KTEST_EXPECT_EQ(t, sampler_drain(&ts, 10), 1);
+	KTEST_EXPECT(t, balanced(&ts, &st));
+	KTEST_EXPECT_EQ(t, st.digested, 1);
+	KTEST_EXPECT_EQ(t, st.discarded, 1);
+	KTEST_EXPECT_EQ(t, st.lost, SAMPLES_PER_BLOCK);
+	KTEST_EXPECT_EQ(t, mm_report_count(MM_BUG_BAD_CALL), reports + 1);
+	release(&ts);
+	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
+}
+
+/*
  * The fallback: with allocation failing, a full block is reused (its
  * samples lost, the overrun counted); nothing is handed off or leaked; once
  * pages come back, the next full block goes to the consumer again.
@@ -157,6 +200,7 @@ static void sampler_fallback_under_exhaustion(struct ktest *t)
 static const struct ktest_case sampler_cases[] = {
 	KTEST_CASE(sampler_jitter_min_median_max),
 	KTEST_CASE(sampler_block_handoff_and_digest),
+	KTEST_CASE(sampler_handoff_refused_discards_block),
 	KTEST_CASE(sampler_fallback_on_alloc_failure),
 	KTEST_CASE(sampler_fallback_under_exhaustion),
 };

@@ -14,6 +14,7 @@
 #include <drivers/console.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/sched_hooks.h>
 #include <kernel/thread.h>
@@ -364,39 +365,69 @@ static void sched_sleep_with_lock_held_does_not_deadlock(struct ktest *t)
 static spinlock_t atomic_lock = SPINLOCK_INIT("atomic lock");
 static volatile bool atomic_go;
 static volatile unsigned long ready_count;
-static volatile unsigned long atomic_moved, atomic_waited, atomic_left;
 
 /* Ready all along, never yields: it runs only if the other is switched out. */
 static int count_while_ready(void *arg __unused)
 {
-	unsigned long end = jiffies + ms_to_ticks(2000);
+	unsigned long end = jiffies + ms_to_ticks(5000);
 
 	while (!spin_stop && jiffies_before(end))
 		ready_count++;
 	return 0;
 }
 
-/* Asks to be switched out three ways, with a lock held. */
+/* What schedule_with_lock() saw; ~0 until it got there. */
+static struct {
+	unsigned long moved, switched;	/* the ready thread ran; we left */
+	unsigned long refused_yield, refused_timeout, refused_wait;
+	unsigned long might_sleep;	/* might_sleep() reports of the wait */
+	long timeout_left, wait_left;
+	int state;			/* after the refused schedule_timeout */
+	unsigned long moved_after;	/* the ready thread ran, lock dropped */
+} atomic_seen;
+
+/*
+ * Asks to be switched out three ways with a lock held: yield() three times
+ * from one call site, schedule_timeout() from a second, wait_event_timeout()
+ * (reported by its might_sleep()). Then, the lock dropped, yield() once
+ * more: that one must let the ready thread run, or its standing still
+ * before proved nothing.
+ */
 static int schedule_with_lock(void *arg __unused)
 {
-	unsigned long c0, j0, end;
+	struct thread *me = current_thread();
+	unsigned long c0, s0, r0, m0, end;
 	DEFINE_WAIT(w);
 
 	if (!wait_until(atomic_go, 1000))
 		return -1;
 	spin_lock(&atomic_lock);
 	c0 = ready_count;
+	s0 = me->switches;
+	r0 = sched_atomic_refusals;
 	for (int i = 0; i < 3; i++)
 		yield();			/* one call site: one report */
-	j0 = jiffies;
+	atomic_seen.refused_yield = sched_atomic_refusals - r0;
+	r0 = sched_atomic_refusals;
 	prepare_to_wait(&test_wq, &w);
-	schedule_timeout(3);			/* a second call site */
+	/* A second call site; refused, it returns at the next tick. */
+	atomic_seen.timeout_left = schedule_timeout(ms_to_ticks(1000));
+	atomic_seen.state = me->state;
 	finish_wait(&test_wq, &w);
-	atomic_waited = jiffies - j0;
-	end = jiffies + 3;			/* polled, not slept on */
-	atomic_left = wait_event_timeout(test_wq, !jiffies_before(end), 100);
-	atomic_moved = ready_count - c0;
+	atomic_seen.refused_timeout = sched_atomic_refusals - r0;
+	r0 = sched_atomic_refusals;
+	m0 = might_sleep_reports;
+	end = jiffies + 2;		/* polled, not slept on */
+	atomic_seen.wait_left = wait_event_timeout(test_wq,
+		!jiffies_before(end), ms_to_ticks(2000));
+	atomic_seen.refused_wait = sched_atomic_refusals - r0;
+	atomic_seen.might_sleep = might_sleep_reports - m0;
+	atomic_seen.moved = ready_count - c0;
+	atomic_seen.switched = me->switches - s0;
 	spin_unlock(&atomic_lock);
+	c0 = ready_count;
+	yield();
+	atomic_seen.moved_after = ready_count - c0;
 	return 0;
 }
 
@@ -428,29 +459,47 @@ static unsigned int run_beside_counter(struct ktest *t, const char *name,
 }
 
 /*
- * schedule() with a lock held does not switch: "BUG: scheduling while
- * atomic" once per call site, naming the thread, and the ready thread
- * does not run until the lock is dropped. A wait through
- * wait_event_timeout() is reported once, by its might_sleep().
+ * schedule() with a lock held is refused: the thread is not switched out
+ * (the ready thread beside it does not run, and it is never switched back
+ * in) and goes on running, not marked sleeping; each refusal is counted in
+ * sched_atomic_refusals; "BUG: scheduling while atomic" is reported once
+ * per call site, naming the thread and the caller, and a wait that
+ * might_sleep() already reported is not reported again. Robust to the
+ * tick rate, -icount and loglevel=0: it counts instead of timing, and
+ * shows every level on the consoles while it captures the reports.
  */
 static void sched_schedule_while_atomic_refused(struct ktest *t)
 {
+	int loglevel = console_loglevel;
 	char who[32];
 	unsigned int tid;
 
-	atomic_moved = atomic_waited = atomic_left = ~0ul;
+	memset(&atomic_seen, 0xff, sizeof(atomic_seen));
+	console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 	capture_start();
 	tid = run_beside_counter(t, "atomic", schedule_with_lock);
 	capture_stop();
-	KTEST_EXPECT_EQ(t, atomic_moved, 0);
-	KTEST_EXPECT(t, atomic_waited >= 3);
-	KTEST_EXPECT(t, atomic_left > 0);
+	console_loglevel = loglevel;
+	KTEST_EXPECT_EQ(t, atomic_seen.moved, 0);
+	KTEST_EXPECT_EQ(t, atomic_seen.switched, 0);
+	KTEST_EXPECT_EQ(t, atomic_seen.state, THREAD_RUNNING);
+	KTEST_EXPECT(t, atomic_seen.timeout_left > 0);	/* polled, returned */
+	KTEST_EXPECT(t, atomic_seen.wait_left > 0);	/* condition came */
+	KTEST_EXPECT(t, atomic_seen.moved_after > 0 &&
+		     atomic_seen.moved_after != ~0ul);
+	KTEST_EXPECT_EQ(t, atomic_seen.refused_yield, 3);
+	KTEST_EXPECT_EQ(t, atomic_seen.refused_timeout, 1);
+	KTEST_EXPECT(t, atomic_seen.refused_wait >= 1 &&
+		     atomic_seen.refused_wait != ~0ul);
+	KTEST_EXPECT_EQ(t, atomic_seen.might_sleep, 1);
+	KTEST_EXPECT_EQ(t, count_of(captured, "BUG: scheduling while atomic "
+				    "(with a lock held) in schedule_with_lock"),
+			2);
 	KTEST_EXPECT_EQ(t, count_of(captured, "BUG: scheduling while atomic"),
 			2);
 	snprintf(who, sizeof(who), "thread %u (atomic)", tid);
 	KTEST_EXPECT(t, contains(captured, who));
 	KTEST_EXPECT(t, !contains(captured, "(boot)"));
-	KTEST_EXPECT(t, contains(captured, "schedule_with_lock"));
 }
 
 static spinlock_t exit_lock;

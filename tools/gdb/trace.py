@@ -212,7 +212,9 @@ def dump_lines(last=None):
 
 
 class LabTrace(gdb.Command):
-    """lab-trace [N] - the event trace as `trace dump` prints it (N: last N)."""
+    """lab-trace [N] - the event trace as `trace dump` prints it (N: last N)"""
+    name = "lab-trace"
+    shell_twin = False      # for lab-help: not named as a shell command
 
     def __init__(self):
         super().__init__("lab-trace", gdb.COMMAND_DATA)
@@ -230,17 +232,21 @@ class LabTrace(gdb.Command):
         print("\n".join(lines))
 
 
-def _register_help():
-    """Put lab-trace in lab-help's list, wherever the helpers keep it."""
-    doc = (LabTrace.__doc__ or "").strip().splitlines()[0]
+def _register_help(command):
+    """Put lab-trace in lab-help's list, wherever the helpers keep it:
+    labgdb's registry holds the commands, an older one their first line."""
     import sys
-    for mod in ("__main__", "labgdb.core"):
+    for mod in ("labgdb.core", "__main__"):
         m = sys.modules.get(mod)
         cmd = getattr(m, "LabCommand", None) if m else None
-        if cmd is not None and isinstance(getattr(cmd, "registry", None),
-                                          dict):
-            cmd.registry["lab-trace"] = doc
+        if cmd is None or not isinstance(getattr(cmd, "registry", None),
+                                         dict):
+            continue
+        if hasattr(cmd, "shell_twin"):
+            cmd.registry[command.name] = command
+        else:
+            cmd.registry[command.name] = command.__doc__.splitlines()[0]
+        return
 
 
-LabTrace()
-_register_help()
+_register_help(LabTrace())

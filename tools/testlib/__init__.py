@@ -10,12 +10,14 @@ from .context import (BOOT_TIMEOUT, BUILD, ISO, KERNEL, PROMPT, ROOT,
                       TEST_KERNEL, SkipTest, TestFailure, params, skip,
                       timeout)
 from .console import ConsoleProcess, clean
-from .gdb import gdb_batch, gdbinit_args
+from .gdb import (QUIET, GdbSession, gdb_at_shell, gdb_batch, gdbinit_args,
+                  shell_then_gdb)
 from .qemu import Qemu, free_port
 from .qmp import Qmp
 
 __all__ = [
     "BOOT_TIMEOUT", "BUILD", "ISO", "KERNEL", "PROMPT", "ROOT", "TEST_KERNEL",
     "SkipTest", "TestFailure", "params", "skip", "timeout", "ConsoleProcess",
-    "clean", "gdb_batch", "gdbinit_args", "Qemu", "free_port", "Qmp",
+    "clean", "QUIET", "GdbSession", "gdb_at_shell", "gdb_batch",
+    "gdbinit_args", "shell_then_gdb", "Qemu", "free_port", "Qmp",
 ]

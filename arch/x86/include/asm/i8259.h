@@ -27,7 +27,17 @@ void pic_eoi(unsigned int line);
 bool pic_spurious(unsigned int line);
 /* The in-service registers, slave << 8 | master. */
 u16 pic_read_isr(void);
-/* The mask registers, slave << 8 | master. */
+/* The mask registers, slave << 8 | master, as pic_mask() keeps them. */
 u16 pic_read_mask(void);
+/*
+ * The fallbacks kernel/irq.c takes when pic_unmask() or pic_eoi() do not do
+ * their work (lab 2): the mask registers as the chips hold them, read and
+ * written as a whole; and automatic end of interrupt, after which the
+ * chips need no EOI.
+ */
+u16 pic_read_imr(void);
+void pic_write_imr(u16 imr);
+void pic_auto_eoi(void);
+bool pic_auto_eoi_on(void);
 
 #endif
