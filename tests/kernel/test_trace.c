@@ -165,16 +165,20 @@ static void trace_irq_and_switch_recorded(struct ktest *t)
  */
 #define COST_PAIRS	1000
 
-static u64 pairs_ticks(void)
+/* Interrupts off, so that no handler traces meanwhile: the pairs only. */
+static u64 pairs_ticks(bool traced)
 {
 	unsigned long flags, i;
 	u64 t0;
 
 	local_irq_save(flags);
+	trace_clear();
+	trace_set_enabled(traced);
 	t0 = trace_clock();
 	for (i = 0; i < COST_PAIRS; i++)
 		free_page(alloc_page(GFP_ATOMIC));
 	t0 = trace_clock() - t0;
+	trace_set_enabled(false);
 	local_irq_restore(flags);
 	return t0;
 }
@@ -185,12 +189,9 @@ static void trace_cost_measured(struct ktest *t)
 	u64 off, on;
 
 	free_page(alloc_page(GFP_ATOMIC));
-	pairs_ticks();			/* warm */
-	off = pairs_ticks();
-	trace_clear();
-	trace_set_enabled(true);
-	on = pairs_ticks();
-	trace_set_enabled(false);
+	pairs_ticks(true);		/* warm: every path run once */
+	off = pairs_ticks(false);
+	on = pairs_ticks(true);
 	printk(KERN_NOTICE "        # trace cost: a hot-room pair takes %llu "
 	       "ticks off, %llu on: %llu per event%s\n", off / COST_PAIRS,
 	       on / COST_PAIRS, (on - off) / (2 * COST_PAIRS),
