@@ -35,6 +35,7 @@ def _labyrinth_load():
         script = os.path.join(root, "tools", "gdb", "labyrinth.py")
         if os.path.exists(script):
             gdb.execute("source " + script)
+            gdb.execute("source " + os.path.join(os.path.dirname(script), "trace.py"))
             return
     print("labyrinth: tools/gdb/labyrinth.py not found; helpers not loaded")
 

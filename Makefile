@@ -19,6 +19,8 @@
 #   make debug            QEMU stopped at the first instruction, for gdb
 #   make gdb              gdb attached to it (in a second terminal)
 #   make sendkey KEYS=..  type on its PS/2 keyboard: IRQ1 (tools/sendkey)
+# Watching it work (docs/TRACING.md):
+#   make trace CMD="stress 1"  trace a shell command, draw build/trace/*.png
 # Test:
 #   make test             every test; make test T=word: those named so
 #   make host-tests       build the host unit tests of mm/ (build/host/)
@@ -241,6 +243,17 @@ qemu-gdb qemu-nox-gdb: debug
 
 doctor:
 	@$(DOCTOR)
+
+# make trace CMD="stress 5": boot, trace CMD, capture the dump over the
+# serial line and draw it (tools/trace-run, tools/trace-report). MEM and
+# APPEND as for make run; TRACE_FLAGS=--no-icount for plain TCG time.
+CMD ?= stress 1
+TRACE_FLAGS ?=
+.PHONY: trace
+trace: deps $(BUILD)/kernel.elf
+	@$(DOCTOR) --fix --need trace
+	@$(PYTHON) tools/trace-run --mem $(MEM) --append '$(subst ','\'',$(APPEND))' \
+		$(TRACE_FLAGS) -- '$(subst ','\'',$(CMD))'
 
 # ---------------------------------------------------------------- tests
 # make test T=memsize: only the tests whose name contains memsize.

@@ -188,6 +188,27 @@ unsigned int vga_scrollback(int steps, unsigned int seen)
 	return back;
 }
 
+/*
+ * Paint rows lines of cells (attribute << 8 | character, VGA_COLS a line)
+ * over the rows just above the cursor: over the text a command has just
+ * printed, to colour it. Written straight to the screen's cells, past the
+ * scrollback: the colours stay until the lines scroll away, and the ring
+ * keeps the plain text (scrolled back, the lines show without colour).
+ * Rows above the top are left out; nothing is painted while the view is
+ * moved back. The caller owns the consoles (console_lock()), so nothing is
+ * written meanwhile.
+ */
+void vga_paint_above_cursor(const u16 *cells, unsigned int rows)
+{
+	unsigned int skip = rows > vga.row ? rows - vga.row : 0;
+	unsigned int top = vga.row + skip - rows;
+
+	if (vga.back)
+		return;
+	memcpy(vga.cells + top * VGA_COLS, cells + skip * VGA_COLS,
+	       (rows - skip) * VGA_COLS * sizeof(u16));
+}
+
 void vga_init(void)
 {
 	vga_screen_reset(&vga);

@@ -6,6 +6,7 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <lib/string.h>
 #include <mm/init.h>
 
@@ -51,6 +52,7 @@ struct kernel_param {
 static const struct kernel_param params[] = {
 	{ "loglevel", set_loglevel, "0..7" },
 	{ "hz", set_hz, "19..10000" },
+	{ "trace", trace_setup_param, "on or off" },	/* kernel/trace.c */
 	{ "fault", accept_any, "" },		/* test kernel */
 	{ "kbd_test", accept_any, "" },		/* test kernel */
 	{ "ktest", accept_any, "" },		/* test kernel: suites to run */

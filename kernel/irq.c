@@ -22,6 +22,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <trace/events.h>
 
 struct irq_desc {
 	irq_handler_t handler;
@@ -130,6 +131,7 @@ void irq_dispatch(unsigned int line)
 		return;
 	}
 	irq_enter((int)line);
+	trace_irq_handler_entry(line);
 	if (desc->handler) {
 		desc->stats.count++;
 		desc->handler(line, desc->arg);
@@ -138,6 +140,7 @@ void irq_dispatch(unsigned int line)
 	}
 	pic_eoi(line);
 	pic_check_eoi(line);
+	trace_irq_handler_exit(line);
 	irq_exit();
 	if (!in_interrupt())
 		sched_irq_exit();

@@ -32,6 +32,7 @@
 #include <kernel/thread.h>
 #include <kernel/wait.h>
 #include <mm/sleep.h>
+#include <trace/events.h>
 
 static struct thread *current = &boot_thread;
 struct thread *idle_thread;
@@ -92,6 +93,8 @@ static void __schedule(bool preempted)
 	if (next == prev)
 		return;
 	next->switches++;
+	trace_sched_switch(OWNER_THREAD(next->tid),
+			   __builtin_return_address(0));
 	prev->preempt_count = preempt_count;
 	preempt_count = next->preempt_count;
 	context_switch_locks(&prev->locks, &next->locks);

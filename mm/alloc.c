@@ -123,6 +123,7 @@ static inline void alloc_prep(struct page *page, const struct alloc_ctx *ac)
 static void alloc_failed(struct alloc_ctx *ac, const char *why)
 {
 	stat_inc(&ac->cls->failures);
+	trace_mm_page_alloc_fail(ac->order, ac->gfp, ac->caller, ac->t0);
 	if (!(ac->gfp & __GFP_NOWARN))
 		mm_report(MM_WARN_ALLOC_FAIL, "alloc_pages", ac->caller, ~0UL,
 			  ac->order, "page allocation failure: %s, gfp 0x%x, "
@@ -161,10 +162,13 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 	}
 	if (page)
 		return page;
-	if (err == -EINTR)
+	if (err == -EINTR) {
 		stat_inc(&ac->cls->failures);
-	else
+		trace_mm_page_alloc_fail(ac->order, ac->gfp, ac->caller,
+					 ac->t0);
+	} else {
 		alloc_failed(ac, mm_wait_why(&w, ac, why, sizeof(why)));
+	}
 	return NULL;
 }
 
@@ -174,23 +178,29 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
  * after trimming a hot room that holds more than its high mark, where the
  * context allows), and sleep if the class may. Every call that is not the
  * common case of the inline alloc_pages() comes here; caller is its call
- * site.
+ * site. With tracing on, the allocation is recorded (alloc, or alloc_fail,
+ * with the ticks it took) in the room that served it.
  */
 noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 					   void *caller)
 {
-	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller };
+	struct alloc_ctx ac = { .gfp = gfp, .order = order, .caller = caller,
+				.t0 = trace_start() };
 	struct page *page = NULL;
 	bool atomic_ctx;
 
-	if (unlikely(!gfp_valid(gfp, order, caller)))
+	if (unlikely(!gfp_valid(gfp, order, caller))) {
+		trace_mm_page_alloc_fail(order, gfp, caller, ac.t0);
 		return NULL;
+	}
 	atomic_ctx = (gfp & __GFP_WAIT) && sleep_forbidden(order, caller);
 	ac.cannot_wait = !(gfp & __GFP_WAIT) || atomic_ctx;
 	ac.cls = gfp_class_of(gfp, atomic_ctx);
 	if (gfp & __GFP_EXCLUSIVE) {
-		page = excl_room_take(current_owner());
+		page = excl_room_take(current_owner(), caller);
 		ac.from_pool = page != NULL;
+		if (page)
+			ac.room = (u8)(TROOM_EXCL + page->room);
 	}
 	if (!page)
 		page = path_walk(&ac);
@@ -205,5 +215,25 @@ noinline struct page *__alloc_pages_caller(gfp_t gfp, unsigned int order,
 			return NULL;
 	}
 	alloc_prep(page, &ac);
+	trace_mm_page_alloc(page, order, gfp, ac.room, caller, ac.t0);
+	return page;
+}
+
+/*
+ * The inline alloc_pages() found tracing on: the common case (an order-0
+ * page, plain GFP_ATOMIC or GFP_KERNEL where it may sleep, mm/gfp.h) with
+ * its record, out of line. Anything the hot room's inline pop does not
+ * serve goes to __alloc_pages_caller(), which records it.
+ */
+noinline struct page *__alloc_page_traced(gfp_t gfp, void *caller)
+{
+	u64 t0 = trace_clock();
+	struct page *page = hot_room_alloc();
+
+	if (!page)
+		return __alloc_pages_caller(gfp, 0, caller);
+	/* The record without the trace point's test: tracing is on. */
+	__trace_event_took(TRACE_INFO(TRACE_ALLOC, 0, TROOM_HOT),
+			   (u32)page_to_pfn(page), gfp, caller, t0);
 	return page;
 }

@@ -108,7 +108,8 @@ int excl_room_create(owner_t owner, unsigned int target, const char *name)
 }
 
 /* Turn an allocated page into a zeroed pool page of room; false if full. */
-static bool excl_room_push(struct excl_room *room, int id, struct page *page)
+static bool excl_room_push(struct excl_room *room, int id, struct page *page,
+			   void *caller)
 {
 	unsigned long flags;
 	bool taken = false;
@@ -125,6 +126,8 @@ static bool excl_room_push(struct excl_room *room, int id, struct page *page)
 		taken = true;
 	}
 	local_irq_restore(flags);
+	if (taken)
+		trace_mm_room_refill(page, id, caller);
 	return taken;
 }
 
@@ -147,7 +150,7 @@ int excl_room_refill(int id)
 					    caller);
 		if (!page)
 			return added ? added : -ENOMEM;
-		if (!excl_room_push(room, id, page)) {
+		if (!excl_room_push(room, id, page, caller)) {
 			__free_pages_caller(page, 0, caller);
 			break;
 		}
@@ -187,6 +190,7 @@ int excl_room_destroy(int id)
 		if (!page)
 			break;
 		zone_room_put(page, 0, false);
+		trace_mm_page_drain(page, TROOM_EXCL + (unsigned int)id);
 		freed++;
 	}
 	if (freed && mm_sleepers)
@@ -196,10 +200,10 @@ int excl_room_destroy(int id)
 
 /*
  * Pop a zeroed page from owner's room (owner: the caller's context), or
- * NULL. The page is in transit until alloc_prep() hands it out. Any
- * context.
+ * NULL. The page is in transit until alloc_prep() hands it out. caller
+ * names the allocation in the trace of a miss. Any context.
  */
-struct page *excl_room_take(owner_t owner)
+struct page *excl_room_take(owner_t owner, void *caller)
 {
 	struct excl_room *room;
 	struct page *page = NULL;
@@ -220,6 +224,8 @@ struct page *excl_room_take(owner_t owner)
 		}
 	}
 	local_irq_restore(flags);
+	if (id >= 0 && !page)
+		trace_mm_room_miss(TROOM_EXCL + (unsigned int)id, 0, caller);
 	return page;
 }
 
@@ -251,6 +257,7 @@ int excl_page_handoff(struct page *page, owner_t new_owner)
 		return -EPERM;
 	}
 	page->owner = new_owner;
+	trace_mm_page_handoff(page, new_owner, caller);
 	return 0;
 }
 

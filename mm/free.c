@@ -63,6 +63,8 @@ static noinline void free_bad(struct page *page, unsigned int order,
 	char who[48];
 	pfn_t pfn;
 
+	trace_mm_page_free_refused(page_valid(page) ? trace_pfn(page) :
+				   TRACE_PFN_NONE, order, caller);
 	if (!page_valid(page)) {
 		mm_report(MM_BUG_NOT_ALLOCATED, fn, caller, ~0UL, order,
 			  "%p is not a frame in mem_map", (void *)page);
@@ -133,16 +135,17 @@ static int free_collided(struct page *page, unsigned int order, u16 seen)
 
 /*
  * A checked block, whose head's flags the check saw as seen: to the zone
- * room, or the hot room on a collision. -EINVAL, nothing done, if the
- * flags changed meanwhile (the block was freed by someone else).
+ * room, or the hot room on a collision. Returns the room it went to
+ * (TROOM_*, for the trace), or -EINVAL, nothing done, if the flags changed
+ * meanwhile (the block was freed by someone else).
  */
 static int free_to_zone(struct page *page, unsigned int order, u16 seen)
 {
 	int ret = zone_room_free(page, order, mm_cannot_wait(), seen);
 
 	if (ret == -EBUSY)
-		ret = free_collided(page, order, seen);
-	return ret;
+		return free_collided(page, order, seen) ?: (int)TROOM_HOT;
+	return ret ?: (int)zone_troom(page_zone(page));
 }
 
 /*
@@ -157,6 +160,7 @@ static int free_to_zone(struct page *page, unsigned int order, u16 seen)
 noinline int __free_pages_caller(struct page *page, unsigned int order,
 				 void *caller)
 {
+	u64 t0 = trace_start();
 	int ret = -EBUSY;
 	u16 seen;
 
@@ -173,13 +177,14 @@ noinline int __free_pages_caller(struct page *page, unsigned int order,
 		page_poison(page);
 	seen = page->flags;
 	if (order == 0)
-		ret = hot_room_put(page, false, seen);
+		ret = hot_room_put(page, false, seen) ?: (int)TROOM_HOT;
 	if (ret == -EBUSY)
 		ret = free_to_zone(page, order, seen);
-	if (unlikely(ret)) {
+	if (unlikely(ret < 0)) {
 		free_bad(page, order, caller);
 		return -EINVAL;
 	}
+	trace_mm_page_free(page, order, (unsigned int)ret, caller, t0);
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 	return 0;
@@ -195,10 +200,34 @@ noinline int __free_pages_caller(struct page *page, unsigned int order,
  */
 noinline void __free_page_hot_full(struct page *page)
 {
-	if (unlikely(free_to_zone(page, 0, PG_head))) {
+	if (unlikely(free_to_zone(page, 0, PG_head) < 0)) {
 		free_bad(page, 0, __builtin_return_address(0));
 		return;
 	}
+	if (unlikely(mm_sleepers))
+		mm_wake_waiters();
+}
+
+/*
+ * The inline free_pages() checked this order-0 page (flags exactly
+ * PG_head) and found tracing on: the common case, with its record, out of
+ * line: the hot room, or its zone when the room is full (or the page
+ * changed state since the check: then reported, as free_pages() does).
+ */
+noinline void __free_page_traced(struct page *page, void *caller)
+{
+	u64 t0 = trace_clock();
+	int room = TROOM_HOT;
+
+	if (!hot_room_free(page))
+		room = free_to_zone(page, 0, PG_head);
+	if (unlikely(room < 0)) {
+		free_bad(page, 0, caller);
+		return;
+	}
+	/* The record without the trace point's test: tracing is on. */
+	__trace_event_took(TRACE_INFO(TRACE_FREE, 0, room),
+			   (u32)page_to_pfn(page), TRACE_GFP_NONE, caller, t0);
 	if (unlikely(mm_sleepers))
 		mm_wake_waiters();
 }

@@ -178,6 +178,7 @@ unsigned int hot_room_give_back(unsigned int keep, bool cannot_wait)
 			hot_room_put(page, true, page->flags);
 			break;
 		}
+		trace_mm_page_drain(page, TROOM_HOT);
 		n++;
 	}
 	if (n && mm_sleepers)

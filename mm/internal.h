@@ -23,6 +23,7 @@
 #include <mm/exclusive.h>
 #include <mm/debug.h>
 #include <lib/seq.h>
+#include <trace/events.h>
 
 /* The caller's address in reports: %pS names the symbol in the kernel. */
 #ifdef HOST_TEST
@@ -233,6 +234,12 @@ static inline unsigned long hot_room_pages(const struct hot_room *hot)
 	return hot->count + hot->nr_spill;
 }
 
+/* The trace's name for z's zone room (trace/trace.h). */
+static inline unsigned int zone_troom(const struct zone *z)
+{
+	return TROOM_ZONE + (unsigned int)(z - zones);
+}
+
 struct alloc_ctx;
 struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark);
@@ -241,7 +248,7 @@ int zone_room_put(struct page *page, unsigned int order, bool cannot_wait);
 int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 		   u16 seen);
 
-struct page *excl_room_take(owner_t owner);
+struct page *excl_room_take(owner_t owner, void *caller);
 void excl_rooms_init(void);
 void page_poison(struct page *page);
 bool page_poison_intact(const struct page *page, unsigned int *offset);
@@ -280,6 +287,8 @@ struct alloc_ctx {
 	unsigned int poisoned;	/* PG_poisoned frames in the block taken */
 	struct gfp_class *cls;
 	void *caller;
+	u8 room;		/* TROOM_* of the room that served, for the trace */
+	u64 t0;			/* trace_start() on entry: 0 when not tracing */
 };
 
 struct gfp_class *gfp_class_of(gfp_t gfp, bool atomic_ctx);

@@ -75,18 +75,32 @@ struct gfp_class *gfp_class_of(gfp_t gfp, bool atomic_ctx)
 	return &gfp_classes[id];
 }
 
-/* Try one room of a path. */
+/* The hot room's step: it serves order 0 only. */
+static struct page *path_hot_take(struct alloc_ctx *ac)
+{
+	struct page *page;
+
+	if (ac->order)
+		return NULL;
+	page = hot_room_take();
+	if (!page)
+		trace_mm_room_miss(TROOM_HOT, 0, ac->caller);
+	return page;
+}
+
+/* Try one room of a path; ac->room names it for the trace. */
 static struct page *path_step_take(const struct path_step *st,
 				   struct alloc_ctx *ac)
 {
 	switch (st->kind) {
 	case ROOM_HOT:
-		if (ac->order)
-			return NULL;
-		return hot_room_take();
+		ac->room = TROOM_HOT;
+		return path_hot_take(ac);
 	case ROOM_ZONE:
+		ac->room = (u8)(TROOM_ZONE + st->zone);
 		return zone_room_take(&zones[st->zone], ac, st->mark);
 	case ROOM_RESERVE:
+		ac->room = (u8)(TROOM_RESERVE + st->zone);
 		return reserve_room_take(&zones[st->zone], ac);
 	}
 	return NULL;

@@ -17,11 +17,12 @@
 #include "internal.h"
 
 /*
- * Take z->lock, or count a collision on rs and return false if the caller
- * cannot wait and the lock is busy.
+ * Take z->lock, or count a collision on rs (room troom, for the trace) and
+ * return false if the caller cannot wait and the lock is busy.
  */
 static inline bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
-					bool cannot_wait)
+					bool cannot_wait, unsigned int troom,
+					unsigned int order, void *caller)
 {
 	if (!cannot_wait) {
 		spin_lock(&z->lock);
@@ -30,7 +31,16 @@ static inline bool zone_lock_or_collide(struct zone *z, struct room_stats *rs,
 	if (spin_trylock(&z->lock))
 		return true;
 	stat_inc(&rs->collisions);
+	trace_mm_room_collision(troom, order, caller);
 	return false;
+}
+
+/* Count a miss on rs (room troom, for the trace). */
+static inline void room_miss(struct room_stats *rs, unsigned int troom,
+			     const struct alloc_ctx *ac)
+{
+	stat_inc(&rs->misses);
+	trace_mm_room_miss(troom, ac->order, ac->caller);
 }
 
 /*
@@ -70,10 +80,11 @@ struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 	if (!z->present)
 		return NULL;
 	if (zone_plainly_short(z, ac->order, z->wmark[mark])) {
-		stat_inc(&z->room.misses);
+		room_miss(&z->room, ac->room, ac);
 		return NULL;
 	}
-	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait))
+	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait, ac->room,
+				  ac->order, ac->caller))
 		return NULL;
 	if (z->nr_free >= need)
 		page = __zone_take(z, ac);
@@ -81,7 +92,7 @@ struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 		z->room.served++;
 	spin_unlock(&z->lock);
 	if (!page)
-		stat_inc(&z->room.misses);
+		room_miss(&z->room, ac->room, ac);
 	return page;
 }
 
@@ -93,17 +104,18 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 	if (!z->present)
 		return NULL;
 	if (zone_plainly_short(z, ac->order, 0)) {
-		stat_inc(&z->reserve.misses);
+		room_miss(&z->reserve, ac->room, ac);
 		return NULL;
 	}
-	if (!zone_lock_or_collide(z, &z->reserve, ac->cannot_wait))
+	if (!zone_lock_or_collide(z, &z->reserve, ac->cannot_wait, ac->room,
+				  ac->order, ac->caller))
 		return NULL;
 	page = __zone_take(z, ac);
 	if (page)
 		z->reserve.served++;
 	spin_unlock(&z->lock);
 	if (!page)
-		stat_inc(&z->reserve.misses);
+		room_miss(&z->reserve, ac->room, ac);
 	return page;
 }
 
@@ -124,7 +136,8 @@ int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 {
 	struct zone *z = page_zone(page);
 
-	if (!zone_lock_or_collide(z, &z->room, cannot_wait))
+	if (!zone_lock_or_collide(z, &z->room, cannot_wait, zone_troom(z),
+				  order, NULL))
 		return -EBUSY;
 	if (unlikely(!page_claim(page, seen, seen & PG_poisoned))) {
 		spin_unlock(&z->lock);

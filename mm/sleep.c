@@ -193,6 +193,7 @@ int mm_sleep_wait(struct mm_wait *w, const struct alloc_ctx *ac,
 {
 	const struct mm_sleep_ops *ops = sleep_ops;
 	unsigned int ms;
+	u64 t0;
 	int err;
 
 	if (!ops || !ops->wait_for_pages || !ops->clock_ms) {
@@ -211,7 +212,10 @@ int mm_sleep_wait(struct mm_wait *w, const struct alloc_ctx *ac,
 	w->largest = path_largest_free(ac);
 	w->waits++;
 	stat_inc(&nr_slept);
+	trace_mm_sleep(ac->order, ac->gfp, ms, ac->caller);
+	t0 = trace_start();
 	err = ops->wait_for_pages(seen, ms);
+	trace_mm_wake(ac->order, ac->gfp, ac->caller, t0);
 	w->waited_ms = ops->clock_ms() - w->start_ms;
 	if (err == -EINTR) {
 		stat_inc(&nr_interrupted);

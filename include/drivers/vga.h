@@ -50,5 +50,12 @@ unsigned int vga_screen_scroll(struct vga_screen *s, int lines);
 unsigned int vga_scrollback(int steps, unsigned int seen);
 /* How many writes the live console has had (any context). */
 unsigned int vga_writes(void);
+/*
+ * Colour the rows lines just above the live console's cursor with cells
+ * (attribute << 8 | character, VGA_COLS a line), straight on the screen,
+ * not in the scrollback; the caller owns the consoles. The shell's map
+ * draws so (kernel/cmd_map.c).
+ */
+void vga_paint_above_cursor(const u16 *cells, unsigned int rows);
 
 #endif

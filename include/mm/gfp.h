@@ -131,8 +131,15 @@ void __free_page_hot_full(struct page *page);
 /* free_pages_addr() of an address that is no page of mem_map: report. */
 void __free_pages_addr_bad(const void *addr, unsigned int order,
 			   void *caller);
+/*
+ * The common case while tracing is on (trace/trace.h): the same work out
+ * of line, with its record, so the inline code pays one branch when off.
+ */
+struct page *__alloc_page_traced(gfp_t gfp, void *caller);
+void __free_page_traced(struct page *page, void *caller);
 
 #include <mm/hot.h>	/* the hot room, for the inline common case */
+#include <trace/trace.h>	/* trace_enabled(), the common case's test */
 
 /*
  * The address of the code where this is written, as in Linux. In an inline
@@ -176,15 +183,19 @@ bool alloc_is_common(gfp_t gfp, unsigned int order)
  * fails. The common case is a pop from the hot room, inline; everything
  * else (other flags or orders, an empty hot room, a poisoned page, a
  * sleeping allocation in atomic context to report) is checked in full and
- * walks the path in __alloc_pages_caller().
+ * walks the path in __alloc_pages_caller(). While tracing, the common case
+ * goes out of line to be recorded (its trace point: one branch when off).
  */
 static inline __attribute__((always_inline))
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page = NULL;
 
-	if (alloc_is_common(gfp, order))
+	if (alloc_is_common(gfp, order)) {
+		if (trace_enabled())
+			return __alloc_page_traced(gfp, MM_CALL_SITE);
 		page = hot_room_alloc();
+	}
 	if (likely(page))
 		return page;
 	return __alloc_pages_caller(gfp, order, MM_CALL_SITE);
@@ -199,7 +210,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
  * checks in full and reports. A checked page that finds the hot room full
  * goes to its zone through __free_page_hot_full(); so does one whose state
  * changed between the test and the push (an interrupt freed it meanwhile),
- * which is tested again there and reported.
+ * which is tested again there and reported. While tracing, the checked
+ * page goes out of line to be recorded (one branch when off).
  */
 static inline __attribute__((always_inline))
 void free_pages(struct page *page, unsigned int order)
@@ -207,6 +219,10 @@ void free_pages(struct page *page, unsigned int order)
 	if (!__builtin_constant_p(order) || order != 0 || !page_valid(page) ||
 	    page->flags != PG_head || page->order != 0) {
 		__free_pages_caller(page, order, MM_CALL_SITE);
+		return;
+	}
+	if (trace_enabled()) {
+		__free_page_traced(page, MM_CALL_SITE);
 		return;
 	}
 	if (unlikely(!hot_room_free(page)))

@@ -20,6 +20,12 @@
  *                the only free block of order 10 in the last room of the
  *                path (DMA's reserve): every room is tried, every order
  *                scanned, 10 halvings
+ *   hot_pair_traced  hot_pair with tracing on: two records (alloc, free)
+ *
+ * The same program is built twice: build/host/bench_mm with the trace
+ * points compiled in (tracing off but for hot_pair_traced), and
+ * build/host/bench_mm_notrace with them compiled out (TRACE_COMPILED_OUT),
+ * so that hot_pair in the two shows what a trace point costs when off.
  *
  * Usage: bench_mm            median ns per op (clock_gettime)
  *        bench_mm --callgrind  N calls per op and size, with a callgrind
@@ -31,6 +37,12 @@
 #include <valgrind/callgrind.h>
 
 #define MIB(x)	((unsigned long)(x) << 20)
+
+#ifdef TRACE_COMPILED_OUT
+#define TRACE_POINTS	"compiled out"
+#else
+#define TRACE_POINTS	"compiled in"
+#endif
 
 static const unsigned long sizes[] = { MIB(16), MIB(256), MIB(3072) };
 static const char *const size_names[] = { "16MiB", "256MiB", "3GiB" };
@@ -49,6 +61,11 @@ noinline void bench_op_floor_pair(void)
 }
 
 noinline void bench_op_hot_pair(void)
+{
+	free_page(alloc_page(GFP_ATOMIC));
+}
+
+noinline void bench_op_hot_pair_traced(void)
 {
 	free_page(alloc_page(GFP_ATOMIC));
 }
@@ -93,6 +110,8 @@ static void boot(unsigned long size)
 	struct mem_range r = { MIB(1), size - (128UL << 10) };
 
 	host_ctx_reset();
+	trace_set_enabled(false);
+	trace_clear();
 	host_ram_setup(size);
 	if (mm_init(&r, 1)) {
 		fprintf(stderr, "mm_init failed\n%s", host_log());
@@ -129,6 +148,15 @@ static void state_hot(unsigned long size)
 	free_page(hot_page);		/* now the hot room's only page */
 	pfn_list_init(&floor_list);
 	pfn_list_add(&floor_list, pfn_to_page(page_to_pfn(hot_page) + 1));
+}
+
+/* As state_hot, tracing on (compiled out: it stays off). */
+static void state_hot_traced(unsigned long size)
+{
+	state_hot(size);
+#ifndef TRACE_COMPILED_OUT
+	trace_set_enabled(true);
+#endif
 }
 
 static void state_deep_split(unsigned long size)
@@ -191,6 +219,8 @@ static const struct bench benches[] = {
 	{ "order4_pair", bench_op_order4_pair, NULL, state_deep_split },
 	{ "atomic_worst", bench_op_atomic_worst, atomic_worst_undo,
 	  state_atomic_worst },
+	{ "hot_pair_traced", bench_op_hot_pair_traced, NULL,
+	  state_hot_traced },
 };
 
 #define ROUNDS	101
@@ -272,7 +302,9 @@ static void count_instructions(const struct bench *b, const char *size)
 		if (b->undo)
 			b->undo();
 	}
-	snprintf(label, sizeof(label), "%s %s %u", b->name, size, BATCH);
+	snprintf(label, sizeof(label), "%s%s %s %u", b->name,
+		 strcmp(TRACE_POINTS, "compiled in") ? "@notrace" : "", size,
+		 BATCH);
 	CALLGRIND_DUMP_STATS_AT(label);
 }
 
@@ -302,8 +334,8 @@ int main(int argc, char **argv)
 	if (!under_callgrind) {
 		clock_cost = clock_cost_ns();
 		printf("# median ns per op (%u rounds of %u; clock_gettime "
-		       "cost %.1f ns subtracted for single ops)\n", ROUNDS,
-		       BATCH, clock_cost);
+		       "cost %.1f ns subtracted for single ops), trace points "
+		       "%s\n", ROUNDS, BATCH, clock_cost, TRACE_POINTS);
 		printf("%-16s %10s %10s %10s\n", "op", size_names[0],
 		       size_names[1], size_names[2]);
 	}

@@ -11,6 +11,7 @@ unsigned long host_ram_size;
 bool host_irqs_off;
 unsigned int host_extra_locks;
 unsigned int context_atomic_depth;	/* fake IRQ + host_locks */
+u64 host_trace_clock = 1000;		/* asm/trace_clock.h */
 
 static unsigned int host_locks;	/* spinlocks held */
 static int host_irq = -1;

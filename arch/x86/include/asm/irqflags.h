@@ -55,4 +55,10 @@ static inline bool irqs_disabled(void)
 	return !(arch_local_save_flags() & X86_EFLAGS_IF);
 }
 
+/* Were interrupts off when local_irq_save() returned flags? (Linux's.) */
+static inline bool irqs_disabled_flags(unsigned long flags)
+{
+	return !(flags & X86_EFLAGS_IF);
+}
+
 #endif

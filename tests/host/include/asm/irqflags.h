@@ -76,4 +76,10 @@ static inline bool irqs_disabled(void)
 	return host_irqs_off;
 }
 
+/* Were interrupts off when local_irq_save() returned flags? */
+static inline bool irqs_disabled_flags(unsigned long flags)
+{
+	return !flags;
+}
+
 #endif
