@@ -23,6 +23,7 @@
 #   make trace CMD="stress 1"  trace a shell command, draw build/trace/*.png
 # Test:
 #   make test             every test; make test T=word: those named so
+#   make test-labs        the proof that each lab's grader works (minutes)
 #   make host-tests       build the host unit tests of mm/ (build/host/)
 #   make host-test-run    build and run them
 #   make test-kernel      build/kernel-test.elf, the in-kernel KTAP tests
@@ -257,10 +258,16 @@ trace: deps $(BUILD)/kernel.elf
 
 # ---------------------------------------------------------------- tests
 # make test T=memsize: only the tests whose name contains memsize.
-.PHONY: test
+.PHONY: test test-labs
 test: deps
 	@$(DOCTOR) --fix --need test
 	@$(PYTHON) tools/run-tests $(T)
+
+# The lab graders' proof (tests/integration/test_labs.py): minutes of
+# grading handouts, correct hand-ins and planted bugs. CI runs it too.
+test-labs: deps
+	@$(DOCTOR) --fix --need test
+	@$(PYTHON) tools/run-tests --lab-proofs test_labs
 
 # ---------------------------------------------------------------- labs
 # The coursework (docs/labs/README.md). In a handout, .lab holds its lab.

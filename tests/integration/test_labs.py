@@ -1,5 +1,9 @@
 """The lab graders prove themselves (instructor-only: not in handouts).
 
+The proof takes minutes, so `make test` runs only the quick checks (the lab
+regions, each grader's list of tests); `make test-labs` runs the rest
+(tests marked @lab_proof), and CI runs both.
+
 For every lab in labs/labN/ (lab.toml):
   - a correct hand-in (tools/handout --solved N: the student tree with lab
     N solved) scores full marks;
@@ -23,7 +27,7 @@ import threading
 import tomllib
 import zipfile
 
-from testlib import ROOT, TestFailure, params, timeout
+from testlib import ROOT, TestFailure, lab_proof, params, timeout
 from testlib.qemu import Qemu
 
 LABS = sorted(int(re.search(r"lab(\d+)$", d).group(1))
@@ -128,6 +132,20 @@ def test_lab_regions_well_formed():
 
 
 @params(*LABS)
+def test_lab_grader_lists_100_points_with_hints(lab):
+    # The quick part, in every make test: the grader loads, its tests add
+    # up to 100 points, and each has a hint. (The proof: make test-labs.)
+    status, out = run([sys.executable, "tools/grade", str(lab), "--list"],
+                      ROOT, 120)
+    assert status == 0, "tools/grade %d --list failed:\n%s" % (lab, out)
+    tests = re.findall(r"^\s+(\S+)\s+(\d+)\s+(yes|NO)$", out, re.M)
+    assert tests, "no tests listed:\n" + out
+    assert sum(int(p) for _, p, _ in tests) == 100, out
+    assert all(h == "yes" for _, _, h in tests), "tests without a hint:\n" + out
+
+
+@lab_proof
+@params(*LABS)
 @timeout(600)
 def test_lab_solution_scores_full_marks(lab):
     with Tree(lab, solved=True) as tree:
@@ -139,6 +157,7 @@ def test_lab_solution_scores_full_marks(lab):
         assert re.search(r"^Score: %d/%d$" % (score, total), out, re.M), out
 
 
+@lab_proof
 @params(*LABS)
 @timeout(600)
 def test_lab_handout_boots_and_scores_less(lab):
@@ -169,6 +188,7 @@ def named_tests(patch):
     return m.group(1).split()
 
 
+@lab_proof
 @params(*BUGS)
 @timeout(600)
 def test_planted_bug_fails_its_named_tests(bug):
@@ -200,6 +220,7 @@ def unzip(path, dest):
                 os.chmod(out, mode)
 
 
+@lab_proof
 @timeout(600)
 def test_gradescope_autograder_grades_only_the_students_files():
     lab = LABS[0]

@@ -7,8 +7,8 @@ is registered with the running test: the runner kills it when the test ends
 and shows its serial log when the test fails. See docs/TESTING.md.
 """
 from .context import (BOOT_TIMEOUT, BUILD, ISO, KERNEL, PROMPT, ROOT,
-                      TEST_KERNEL, SkipTest, TestFailure, params, skip,
-                      timeout)
+                      TEST_KERNEL, SkipTest, TestFailure, lab_proof, params,
+                      skip, timeout)
 from .console import ConsoleProcess, clean
 from .gdb import (QUIET, GdbSession, gdb_at_shell, gdb_batch, gdbinit_args,
                   shell_then_gdb)
@@ -17,7 +17,7 @@ from .qmp import Qmp
 
 __all__ = [
     "BOOT_TIMEOUT", "BUILD", "ISO", "KERNEL", "PROMPT", "ROOT", "TEST_KERNEL",
-    "SkipTest", "TestFailure", "params", "skip", "timeout", "ConsoleProcess",
+    "SkipTest", "TestFailure", "lab_proof", "params", "skip", "timeout", "ConsoleProcess",
     "clean", "QUIET", "GdbSession", "gdb_at_shell", "gdb_batch",
     "gdbinit_args", "shell_then_gdb", "Qemu", "free_port", "Qmp",
 ]

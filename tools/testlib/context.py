@@ -83,6 +83,14 @@ def params(*values):
     return mark
 
 
+def lab_proof(fn):
+    """A test of the lab graders' proof (tests/integration/test_labs.py):
+    minutes of grading, so make test leaves it to make test-labs (run-tests
+    --lab-proofs), unless a word of make test T=... names it."""
+    fn.lab_proof = True
+    return fn
+
+
 def timeout(seconds):
     """Give a test more (or less) time than the runner's default."""
     def mark(fn):
