@@ -248,6 +248,13 @@ def run_path(name, f):
     return os.path.join(RUNS_DIR, name, f)
 
 
+def expect_some_runs():
+    """Fail at once, in one line, when no run was made at all."""
+    if not any(os.path.isdir(run_path(n, "")) for n in RUNS):
+        raise AssertionError("labs/lab6/runs/ has none of the six runs (%s)"
+                             ": make lab6-runs makes them" % ", ".join(RUNS))
+
+
 def read(path):
     with open(path, errors="replace") as f:
         return f.read()
@@ -303,6 +310,7 @@ def check_run(name, mem, hz):
                   "them, after exercises 1 to 3; commit every file of "
                   "labs/lab6/runs/")
 def test_six_runs_made():
+    expect_some_runs()
     bad = []
     for name, (mem, hz) in RUNS.items():
         bad += check_run(name, mem, hz)
@@ -341,15 +349,23 @@ def png_description(path):
                   "one tools/trace-report drew from the files beside it; "
                   "redo a run rather than copy pictures between folders")
 def test_pictures_drawn_from_their_runs():
+    expect_some_runs()
     bad = []
     for name in RUNS:
         rel = "labs/lab6/runs/%s" % name
+        if not os.path.isdir(run_path(name, "")):
+            bad.append("%s/ is missing" % rel)
+            continue
         try:
             d = tr.parse_dump(run_path(name, "dump.txt.gz"))
             paths = (run_path(name, "map-before.txt"),
                      run_path(name, "map-after.txt"))
             maps = (tr.parse_map(paths[0]), tr.parse_map(paths[1]))
-        except (OSError, tr.DumpError) as e:
+        except OSError as e:
+            bad.append("%s: %s: %s" % (rel, os.path.basename(e.filename),
+                                       e.strerror))
+            continue
+        except tr.DumpError as e:
             bad.append("%s: %s" % (rel, e))
             continue
         want = tr.descriptions(d, run_path(name, "dump.txt.gz"), maps, paths)
@@ -436,9 +452,14 @@ WHAT = {"latency": ["count", "median", "max"], "zone": ["end", "lowest"],
 
 def check_run_figures(name, lines):
     """The mismatches between a run's figures and its files."""
+    if not os.path.isdir(run_path(name, "")):
+        return ["run %s: labs/lab6/runs/%s/ is missing" % (name, name)]
     try:
         truth = run_truth(name)
-    except (OSError, AssertionError, tr.DumpError) as e:
+    except OSError as e:
+        return ["run %s: %s is missing or unreadable: see test "
+                "six_runs_made" % (name, os.path.basename(e.filename))]
+    except (AssertionError, tr.DumpError) as e:
         return ["run %s: its files cannot be read (%s): see test "
                 "six_runs_made" % (name, str(e).splitlines()[0])]
     if all(not v or "_" in v for _, _, v in lines):
@@ -483,6 +504,7 @@ def check_run_figures(name, lines):
 def test_report_figures_match_the_runs():
     path = os.path.join(ROOT, REPORT)
     assert os.path.exists(path), "%s is missing" % REPORT
+    expect_some_runs()
     runs = report_figures(read(path))
     bad = ["%s: no figures of run %s" % (REPORT, name)
            for name in RUNS if name not in runs]

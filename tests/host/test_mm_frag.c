@@ -43,7 +43,9 @@ static void fail_value(const struct frag_list *l, unsigned int order,
 		n += snprintf(counts + n, sizeof(counts) - n, "%s%lu",
 			      k ? " " : "", l->nr[k]);
 	ht_fail(__FILE__, line, "list %s {%s}, order %u: %s is %ld, expected "
-		"%ld", l->name, counts, order, what, got, want);
+		"%ld%s", l->name, counts, order, what, got, want,
+		got == FRAG_NOT_COMPUTED && strchr(what, '(') ?
+		" (FRAG_NOT_COMPUTED: not written yet)" : "");
 }
 
 #define EXPECT_INDEX(l, order, what, got, want) do { \
