@@ -291,6 +291,7 @@ def check_run(name, mem, hz):
         bad.append("%s: the timer interrupted %.0f times a second in the "
                    "dump (%d ticks), not %d: not a run with hz=%d" % (
                        rel, rate, len(ticks), hz, hz))
+    early = []
     for when in ("before", "after"):
         f = "buddyinfo-%s.txt" % when
         try:
@@ -300,8 +301,12 @@ def check_run(name, mem, hz):
             bad.append(str(e).splitlines()[0])
             continue
         if note:
-            bad.append("%s/%s was made before your indexes were written "
-                       "(%s): redo the runs" % (rel, f, note))
+            early.append((f, note))
+    if early:
+        bad.append("%s: %s made before your indexes were written (they "
+                   "say '%s'): redo the run" % (
+                       rel, " and ".join(f for f, _ in early),
+                       early[0][1]))
     return bad
 
 
