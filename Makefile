@@ -21,6 +21,8 @@
 #   make sendkey KEYS=..  type on its PS/2 keyboard: IRQ1 (tools/sendkey)
 # Watching it work (docs/TRACING.md):
 #   make trace CMD="stress 1"  trace a shell command, draw build/trace/*.png
+#   make lab6-runs        lab 6's six traced runs into labs/lab6/runs/
+#                         (RUN=8-1000: that one alone)
 # Test:
 #   make test             every test; make test T=word: those named so
 #   make test-labs        the proof that each lab's grader works (minutes)
@@ -255,6 +257,15 @@ trace: deps $(BUILD)/kernel.elf
 	@$(DOCTOR) --fix --need trace
 	@$(PYTHON) tools/trace-run --mem $(MEM) --append '$(subst ','\'',$(APPEND))' \
 		$(TRACE_FLAGS) -- '$(subst ','\'',$(CMD))'
+
+# make lab6-runs: lab 6's six traced runs (labs/lab6/make-runs), each
+# into labs/lab6/runs/MEM-HZ/; RUN=8-1000 (or several, spaced) redoes
+# those alone.
+RUN ?=
+.PHONY: lab6-runs
+lab6-runs: deps $(BUILD)/kernel.elf
+	@$(DOCTOR) --fix --need trace
+	@$(PYTHON) labs/lab6/make-runs $(RUN)
 
 # ---------------------------------------------------------------- tests
 # make test T=memsize: only the tests whose name contains memsize.

@@ -1,9 +1,12 @@
 /*
- * view.c - the text views: meminfo, buddyinfo, zoneinfo, labyrinth.
+ * view.c - the text views: meminfo, buddyinfo, zoneinfo, labyrinth; and the
+ * fragmentation indexes buddyinfo shows (lab 6).
  *
  * Each zone is read under its lock and the hot and exclusive rooms with
  * interrupts off, one at a time, so each line is consistent (the whole
- * picture may move between lines). Process context.
+ * picture may move between lines). Process context. The index functions
+ * are pure: they read only their arguments, so host tests call them on
+ * made-up free lists.
  */
 #include "internal.h"
 #include <lib/string.h>
@@ -108,6 +111,159 @@ static void zone_snapshot(struct zone *z, unsigned long *nr)
 	spin_unlock(&z->lock);
 }
 
+/* ---- the fragmentation indexes (lab 6) ---- */
+
+/*
+ * Count the free memory of one zone as a request of 2^order frames sees
+ * it, from nr_free[k], the number of free blocks of order k (k = 0 to
+ * MAX_ORDER): every free frame, every free block, and the blocks of
+ * exactly 2^order frames that the free blocks of order >= order could be
+ * split into (the only ones such a request can use).
+ */
+void fill_contig_page_info(const unsigned long nr_free[NR_ORDERS],
+			   unsigned int order, struct contig_page_info *info)
+{
+#ifndef LAB6_STARTER		/* lab 6 solution */
+	unsigned int k;
+
+	*info = (struct contig_page_info){ 0 };
+	for (k = 0; k < NR_ORDERS; k++) {
+		info->free_blocks_total += nr_free[k];
+		info->free_pages += nr_free[k] << k;
+		if (k >= order)
+			info->free_blocks_suitable += nr_free[k] << (k - order);
+	}
+#else				/* lab 6 starter */
+	/*
+	 * LAB 6, exercise 1 (docs/labs/lab6-measurement.md, "Counting free
+	 * memory"): fill in the three counts of info from nr_free[], as
+	 * struct contig_page_info (include/mm/view.h) describes them.
+	 * Until then every count stays 0, and buddyinfo says so.
+	 */
+	(void)nr_free;
+	(void)order;
+	*info = (struct contig_page_info){ 0 };
+#endif				/* lab 6 */
+}
+
+/*
+ * The share of free memory, in thousandths, that a request of 2^order
+ * frames cannot use because it lies in blocks smaller than 2^order.
+ */
+int unusable_free_index(unsigned int order,
+			const struct contig_page_info *info)
+{
+#ifndef LAB6_STARTER		/* lab 6 solution */
+	u64 usable = (u64)info->free_blocks_suitable << order;
+
+	if (!info->free_pages)
+		return 1000;	/* nothing free: nothing usable either */
+	return (int)((info->free_pages - usable) * 1000 / info->free_pages);
+#else				/* lab 6 starter */
+	/*
+	 * LAB 6, exercise 2 (docs/labs/lab6-measurement.md, "The unusable
+	 * free space index"): return the index in thousandths, 0 to 1000.
+	 * Until then buddyinfo shows "-".
+	 */
+	(void)order;
+	(void)info;
+	return FRAG_NOT_COMPUTED;
+#endif				/* lab 6 */
+}
+
+/*
+ * Why a request of 2^order frames would fail: -1000 if it would not (a
+ * block of that order or larger is free), else from 0 (too little free
+ * memory) to 1000 (enough, but in blocks too small), in thousandths.
+ */
+int fragmentation_index(unsigned int order,
+			const struct contig_page_info *info)
+{
+#ifndef LAB6_STARTER		/* lab 6 solution */
+	u64 requests = (u64)info->free_pages * 1000 >> order;
+	long index;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	index = 1000 - (long)((1000 + requests) / info->free_blocks_total);
+	return index < 0 ? 0 : (int)index;
+#else				/* lab 6 starter */
+	/*
+	 * LAB 6, exercise 3 (docs/labs/lab6-measurement.md, "The
+	 * fragmentation index"): return -1000, or the index in thousandths,
+	 * 0 to 1000. Until then buddyinfo shows "-".
+	 */
+	(void)order;
+	(void)info;
+	return FRAG_NOT_COMPUTED;
+#endif				/* lab 6 */
+}
+
+bool frag_fill_missing, frag_unusable_missing, frag_extfrag_missing;
+
+void frag_index_probe(void)
+{
+	/* 3 free frames: a block of order 0 and one of order 1. */
+	static const unsigned long nr[NR_ORDERS] = { 1, 1 };
+	struct contig_page_info info;
+
+	fill_contig_page_info(nr, 0, &info);
+	frag_fill_missing = !info.free_pages && !info.free_blocks_total &&
+			    !info.free_blocks_suitable;
+	frag_unusable_missing = unusable_free_index(0, &info) ==
+				FRAG_NOT_COMPUTED;
+	frag_extfrag_missing = fragmentation_index(0, &info) ==
+			       FRAG_NOT_COMPUTED;
+}
+
+/* An index as Linux prints it (0.250, -1.000), or "-" if not computed. */
+static void show_index(struct seq *s, int index)
+{
+	unsigned int v = index < 0 ? (unsigned int)-index : (unsigned int)index;
+
+	if (index == FRAG_NOT_COMPUTED)
+		seq_printf(s, " %6s", "-");
+	else
+		seq_printf(s, " %s%u.%03u", index < 0 ? "-" : " ", v / 1000,
+			   v % 1000);
+}
+
+/* One row of an index, for a zone whose free-list counts are nr. */
+static void show_index_row(struct seq *s, const char *name,
+			   const unsigned long *nr,
+			   int (*index)(unsigned int,
+					const struct contig_page_info *))
+{
+	struct contig_page_info info;
+	unsigned int o;
+
+	seq_printf(s, "  %-12s", name);
+	for (o = 0; o < NR_ORDERS; o++) {
+		fill_contig_page_info(nr, o, &info);
+		show_index(s, index(o, &info));
+	}
+	seq_puts(s, "\n");
+}
+
+/* What the boot probe found missing, on one line; nothing if nothing. */
+static void show_frag_missing(struct seq *s)
+{
+	if (!frag_fill_missing && !frag_unusable_missing &&
+	    !frag_extfrag_missing)
+		return;
+	seq_printf(s, "lab 6: not written yet in mm/view.c:%s%s%s (see "
+		   "docs/labs/lab6-measurement.md)\n",
+		   frag_fill_missing ? " fill_contig_page_info()" : "",
+		   frag_unusable_missing ? " unusable_free_index()" : "",
+		   frag_extfrag_missing ? " fragmentation_index()" : "");
+}
+
+/*
+ * Each zone's free blocks per order, as /proc/buddyinfo, and under them
+ * the zone's two indexes per order, computed from the same counts.
+ */
 void mm_show_buddyinfo(struct seq *s)
 {
 	unsigned long nr[NR_ORDERS];
@@ -125,7 +281,10 @@ void mm_show_buddyinfo(struct seq *s)
 		for (o = 0; o < NR_ORDERS; o++)
 			seq_printf(s, " %6lu", nr[o]);
 		seq_puts(s, "\n");
+		show_index_row(s, "unusable:", nr, unusable_free_index);
+		show_index_row(s, "extfrag:", nr, fragmentation_index);
 	}
+	show_frag_missing(s);
 }
 
 static void show_zone(struct seq *s, struct zone *z)
