@@ -257,8 +257,10 @@ static void path_problems(unsigned int id, char *buf, size_t size)
 
 	buf[0] = '\0';
 	path_facts(gfp_classes[id].path, want, &f);
-	if (!f.rooms)
+	if (!f.rooms) {
 		problem(buf, size, "walks no room");
+		return;
+	}
 	if (dma && f.leaves_dma)
 		problem(buf, size, "leaves the DMA zone");
 	if (!dma && !f.hot_first)
