@@ -66,7 +66,7 @@ static bool room_test_passed(void)
 	if (!mm_wmark_test_fallback)
 		return true;
 	ht_fail(__FILE__, __LINE__, "the boot self-test of the zone room's "
-		"test failed (exercise 3 first): %s",
+		"test (exercise 3) failed: %s",
 		boot_line("zone_watermark_ok()", line, sizeof(line)));
 	return false;
 }
