@@ -306,7 +306,7 @@ enum mm_wait_why {
 	MM_WAIT_NO_PROGRESS,	/* costly order: the wait brought nothing */
 	MM_WAIT_INTERRUPTED,	/* the thread's interruptible wait ended */
 	MM_WAIT_CANNOT,		/* no hooks, or the hook cannot sleep here */
-	MM_WAIT_NO_RULE,	/* wait_budget() is lab 4's starter, or broken */
+	MM_WAIT_NO_RULE,	/* lab 4: wait_budget() starter, or broken */
 };
 
 /* One allocation's waiting so far (on its stack, in alloc_sleep_walk()). */

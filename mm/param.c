@@ -288,9 +288,9 @@ void wmark_check(void)
 			continue;
 		if (zero != present)
 			pr_err("mm: zone %s: wmark_setup() gave min %lu, low "
-			       "%lu, high %lu, not 0 < min < low < high (lab 4, "
-			       "mm/param.c): using min 0, low 1, high 2 "
-			       "instead: no reserve here\n", z->name,
+			       "%lu, high %lu, not 0 < min < low < high "
+			       "(lab 4, mm/param.c): using min 0, low 1, "
+			       "high 2 instead: no reserve here\n", z->name,
 			       z->wmark[WMARK_MIN], z->wmark[WMARK_LOW],
 			       z->wmark[WMARK_HIGH]);
 		wmark_fall_back(z);

@@ -200,7 +200,7 @@ struct path_facts {
 	unsigned int rooms;
 	unsigned int zone_steps[MAX_NR_ZONES], reserve_steps[MAX_NR_ZONES];
 	bool hot_first, leaves_dma, dma_before_normal, reserve_early;
-	int bad_mark;		/* a zone step's mark, not the class's; or -1 */
+	int bad_mark;		/* a zone step's other mark, or -1 */
 };
 
 static void path_facts(const struct path_step *path, enum wmark want,

@@ -1,4 +1,4 @@
-"""Lab 4, zones, watermarks and the reserve: the grader's tests (tools/grade 4).
+"""Lab 4, zones, watermarks and the reserve: the grader (tools/grade 4).
 
 Host tests run mm/ natively under AddressSanitizer: the formula's two parts
 against figures worked out by hand (tests/host/test_mm_wmark.c); the zone

@@ -171,10 +171,10 @@ static void room_edges(struct zone *z)
 			eat_zone(z, edge);
 			page = zone_room_take(z, &ac, m);
 			if (!page)
-				ht_fail(__FILE__, __LINE__, "zone %s, %lu free, "
-					"order %u, %s %lu: no block, want one",
-					z->name, edge, order, mark_names[m],
-					z->wmark[m]);
+				ht_fail(__FILE__, __LINE__, "zone %s, %lu "
+					"free, order %u, %s %lu: no block, "
+					"want one", z->name, edge, order,
+					mark_names[m], z->wmark[m]);
 			EXPECT_EQ(z->nr_free, page ? z->wmark[m] : edge);
 			EXPECT_EQ(z->room.served, served + 1);
 			if (page)
@@ -182,10 +182,10 @@ static void room_edges(struct zone *z)
 			eat_zone(z, edge - 1);
 			page = zone_room_take(z, &ac, m);
 			if (page) {
-				ht_fail(__FILE__, __LINE__, "zone %s, %lu free, "
-					"order %u, %s %lu: a block, which "
-					"leaves %lu", z->name, edge - 1, order,
-					mark_names[m], z->wmark[m],
+				ht_fail(__FILE__, __LINE__, "zone %s, %lu "
+					"free, order %u, %s %lu: a block, "
+					"which leaves %lu", z->name, edge - 1,
+					order, mark_names[m], z->wmark[m],
 					z->nr_free);
 				zone_room_put(page, order, false);
 			}

@@ -27,12 +27,12 @@ static void setup(void)
 /* 4 * sqrt(kB), the square root rounded down. */
 static void wmark_min_free_kbytes_sqrt(void)
 {
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(16)), 512);	/* sqrt 128 */
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(64)), 1024);	/* sqrt 256 */
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(100)), 1280);	/* sqrt 320 */
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(128)), 1448);	/* 362.03 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(16)), 512);	/* 128 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(64)), 1024);	/* 256 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(100)), 1280);	/* 320 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(128)), 1448);	/* 362.0 */
 	EXPECT_EQ(min_free_kbytes_for(32217), 1432);	/* -m 128: 358.98 */
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(3072)), 7092);	/* 1773.6 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(3072)), 7092); /* 1773.6 */
 }
 
 /*
@@ -45,7 +45,7 @@ static void wmark_min_free_kbytes_clamped(void)
 	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(1024 * 1024)), 65536);
 	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(300 * 1024)), 65536);
 	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(200 * 1024)), 57924);
-	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(2)), 128);	/* 180 > 2048/16 */
+	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(2)), 128);	/* not 180 */
 	EXPECT_EQ(min_free_kbytes_for(MIB_PAGES(1)), 64);
 	EXPECT_EQ(min_free_kbytes_for(128), 32);		/* 512 kB */
 	EXPECT_EQ(min_free_kbytes_for(0), 0);
@@ -104,7 +104,7 @@ static void wmark_zone_clamped(void)
 	EXPECT_WMARKS(wm, 1, 2, 3);
 	formula(3000, 9, 3000, wm);		/* 9: min / 4 = 2 */
 	EXPECT_WMARKS(wm, 9, 11, 13);
-	formula(700, 10, 1000, wm);		/* 7: min / 4 = 1, min / 2 = 3 */
+	formula(700, 10, 1000, wm);		/* 7: 7 + 1, 7 + 3 */
 	EXPECT_WMARKS(wm, 7, 8, 10);
 	formula(300, 10, 1000, wm);		/* 3: min / 2 = 1 < 2 */
 	EXPECT_WMARKS(wm, 3, 4, 5);

@@ -149,7 +149,7 @@ static void reserve_atomic_takes_it_last(struct ktest *t)
 		chain = p;
 		n++;
 	}
-	KTEST_EXPECT_EQ(t, early, 0);	/* a reserve page while a room served */
+	KTEST_EXPECT_EQ(t, early, 0);	/* reserve pages too early */
 	KTEST_EXPECT_EQ(t, n, before);
 	for (unsigned int i = 0; i < MAX_NR_ZONES; i++) {
 		const struct zone *z = &zones[i];
