@@ -139,8 +139,9 @@ def test_gfp_dma_walks_only_dma(host):
 # ---- the same on real memory ----
 
 @pytest.mark.points(5)
-@pytest.mark.hint(section("Watching it work") + ": on real memory, GFP_KERNEL "
-                  "must leave exactly low in every zone")
+@pytest.mark.hint(section("The paths") + " and 'The zone room's test': on "
+                  "real memory GFP_KERNEL must leave exactly low in every "
+                  "zone")
 def test_real_memory_gfp_kernel_stops_at_low(ktest):
     run = ktest_run(ktest)
     expect_no_fallback(run.text, "zone_watermark_ok()", "mm/path.c")
@@ -148,9 +149,10 @@ def test_real_memory_gfp_kernel_stops_at_low(ktest):
 
 
 @pytest.mark.points(5)
-@pytest.mark.hint(section("Watching it work") + ": GFP_ATOMIC takes every "
-                  "zone to min before any reserve page, then exactly min "
-                  "pages from each reserve")
+@pytest.mark.hint(section("The paths") + ": GFP_ATOMIC takes every zone to "
+                  "min before any reserve page, then exactly min pages from "
+                  "each reserve (and 'A zone's watermarks': without them no "
+                  "zone has a reserve)")
 def test_real_memory_to_the_reserve_and_back(ktest):
     run = ktest_run(ktest)
     # Without the formula the zones fall back to min 0: no reserve to test.
