@@ -261,6 +261,10 @@ int mm_init(const struct mem_range *usable, unsigned int nr)
 	mm_reserved_pages = max_pfn - zones[ZONE_DMA].present -
 			    zones[ZONE_NORMAL].present;
 	wmark_setup();
+	wmark_check();
+	zone_room_selftest();
+	path_check();
+	sleep_selftest();
 	pr_info("mm: %lu pages free of %lu frames; mem_map %lu kB at pfn "
 		"%#lx; DMA %lu, Normal %lu pages\n", mm_total_pages(),
 		(unsigned long)max_pfn, mm_map_pages * (PAGE_SIZE / 1024),

@@ -306,6 +306,7 @@ enum mm_wait_why {
 	MM_WAIT_NO_PROGRESS,	/* costly order: the wait brought nothing */
 	MM_WAIT_INTERRUPTED,	/* the thread's interruptible wait ended */
 	MM_WAIT_CANNOT,		/* no hooks, or the hook cannot sleep here */
+	MM_WAIT_NO_RULE,	/* lab 4: wait_budget() starter, or broken */
 };
 
 /* One allocation's waiting so far (on its stack, in alloc_sleep_walk()). */
@@ -344,6 +345,35 @@ extern unsigned long mm_map_pages;		/* frames mem_map occupies */
 
 void wmark_setup(void);
 unsigned long int_sqrt(unsigned long x);
+/* The formula's parts (lab 4, exercises 1 and 2). */
+unsigned long min_free_kbytes_for(unsigned long pages);
+void zone_wmark_formula(struct zone *z, unsigned long total_min,
+			unsigned long total);
+
+/*
+ * mm_init()'s checks of lab 4's code, after wmark_setup(). A handout of
+ * lab 4, or of any earlier lab, starts without that code: each check says
+ * at boot what is missing, and the kernel falls back where it must.
+ *   wmark_check()         a zone without 0 < min < low < high gets min 0,
+ *                         low 1, high 2 (mm_wmark_fallback): no reserve;
+ *   zone_room_selftest()  zone_watermark_ok() at each watermark's edge;
+ *                         if it errs, the zone rooms ignore watermarks
+ *                         (mm_wmark_test_fallback);
+ *   path_check()          the path tables against docs/mm.md's rules;
+ *                         they are walked as they are (mm_paths_broken:
+ *                         how many classes break a rule);
+ *   sleep_selftest()      wait_budget() on a first wait and at the bound
+ *                         (mm_wait_rule_broken); one that waits past the
+ *                         bound makes GFP_KERNEL not sleep at all
+ *                         (mm_wait_fallback).
+ */
+void wmark_check(void);
+void zone_room_selftest(void);
+void path_check(void);
+void sleep_selftest(void);
+extern bool mm_wmark_fallback, mm_wmark_test_fallback;
+extern unsigned int mm_paths_broken;
+extern bool mm_wait_rule_broken, mm_wait_fallback;
 void mm_params_reset(void);	/* back to defaults (host tests) */
 void mm_reports_reset(void);
 

@@ -6,8 +6,11 @@
  * GFP_ATOMIC. The reserve room is the same lists below min: only GFP_ATOMIC
  * reaches it, as the last step of its path.
  *
- * A room that plainly cannot serve (too few free frames, read without the
- * lock) is a miss at once, with no lock taken. A caller that cannot wait
+ * The zone room's test, zone_watermark_ok(), is lab 4's exercise: at boot
+ * zone_room_selftest() asks it about each watermark's edge and, if it
+ * errs, the zone rooms ignore the watermarks instead (and the kernel says
+ * so). A room that plainly cannot serve (the test read without the lock)
+ * is a miss at once, with no lock taken. A caller that cannot wait
  * (interrupt, interrupts off, or GFP_ATOMIC) only trylocks the zone lock;
  * when it is busy the caller collides: the room's collision counter goes
  * up and the caller moves on along its path.
@@ -44,15 +47,45 @@ static inline void room_miss(struct room_stats *rs, unsigned int troom,
 }
 
 /*
- * Too few free frames for a block of this order above need_after? Read
- * without the lock, as a hint: a room that plainly cannot serve is a miss
- * at once, with no lock taken, so a walk past empty zones stays cheap. A
- * room that looks able is checked again under the lock.
+ * Would z keep at least its watermark `mark` free frames after giving a
+ * block of this order? The zone room's test: GFP_KERNEL's steps ask it
+ * with WMARK_LOW, GFP_ATOMIC's with WMARK_MIN (mm/path.c). Any context;
+ * it reads z->nr_free once, so without the lock it is a hint.
  */
-static inline bool zone_plainly_short(const struct zone *z, unsigned int order,
-				      unsigned long need_after)
+static inline bool zone_watermark_ok(const struct zone *z, unsigned int order,
+				     enum wmark mark)
 {
-	return z->nr_free < (1UL << order) + need_after;
+#ifndef LAB4_STARTER		/* lab 4 solution */
+	return z->nr_free >= (1UL << order) + z->wmark[mark];
+#else				/* lab 4 starter */
+	/*
+	 * LAB 4, exercise 3 (docs/labs/lab4-watermarks.md, "The zone
+	 * room's test"). True when z has a block's worth of free frames
+	 * (2^order) and keeps at least the watermark z->wmark[mark] free
+	 * after it. Until you write it, mm_init() finds the watermark
+	 * ignored and says so: every zone room serves down to the last
+	 * page, for every class.
+	 */
+	(void)mark;
+	return z->nr_free >= (1UL << order);
+#endif				/* lab 4 */
+}
+
+/*
+ * Set at boot by zone_room_selftest() when zone_watermark_ok() fails it:
+ * the zone rooms then serve while a block's worth of frames is free, as
+ * if every watermark were 0, rather than trust a test that may refuse
+ * every page (and leave the kernel unable to start a thread).
+ */
+bool mm_wmark_test_fallback;
+
+/* The zone room's test, or the fallback's. */
+static inline bool zone_room_may_serve(const struct zone *z,
+				       unsigned int order, enum wmark mark)
+{
+	if (unlikely(mm_wmark_test_fallback))
+		return z->nr_free >= (1UL << order);
+	return zone_watermark_ok(z, order, mark);
 }
 
 /*
@@ -70,23 +103,27 @@ static struct page *__zone_take(struct zone *z, struct alloc_ctx *ac)
 	return page;
 }
 
-/* Serve ac from z if z keeps at least wmark[mark] free frames after. */
+/*
+ * Serve ac from z if z keeps at least wmark[mark] free frames after. A room
+ * that plainly cannot serve (the test read without the lock) is a miss at
+ * once, with no lock taken, so a walk past short zones stays cheap; a room
+ * that looks able is tested again under the lock.
+ */
 struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 			    enum wmark mark)
 {
-	unsigned long need = (1UL << ac->order) + z->wmark[mark];
 	struct page *page = NULL;
 
 	if (!z->present)
 		return NULL;
-	if (zone_plainly_short(z, ac->order, z->wmark[mark])) {
+	if (!zone_room_may_serve(z, ac->order, mark)) {
 		room_miss(&z->room, ac->room, ac);
 		return NULL;
 	}
 	if (!zone_lock_or_collide(z, &z->room, ac->cannot_wait, ac->room,
 				  ac->order, ac->caller))
 		return NULL;
-	if (z->nr_free >= need)
+	if (zone_room_may_serve(z, ac->order, mark))
 		page = __zone_take(z, ac);
 	if (page)
 		z->room.served++;
@@ -96,14 +133,17 @@ struct page *zone_room_take(struct zone *z, struct alloc_ctx *ac,
 	return page;
 }
 
-/* Serve ac from whatever z has left: the pages under min included. */
+/*
+ * Serve ac from whatever z has left: the pages under min included. Its
+ * own test, not the zone room's: the reserve has no watermark to keep.
+ */
 struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 {
 	struct page *page;
 
 	if (!z->present)
 		return NULL;
-	if (zone_plainly_short(z, ac->order, 0)) {
+	if (z->nr_free < (1UL << ac->order)) {
 		room_miss(&z->reserve, ac->room, ac);
 		return NULL;
 	}
@@ -117,6 +157,52 @@ struct page *reserve_room_take(struct zone *z, struct alloc_ctx *ac)
 	if (!page)
 		room_miss(&z->reserve, ac->room, ac);
 	return page;
+}
+
+static const char *const probe_mark_names[] = { "min", "low", "high" };
+
+/*
+ * Ask zone_watermark_ok() about a block of this order from probe, with
+ * free frames just enough to keep the watermark (above) or one frame
+ * fewer. False, having said what it answered, if the answer is wrong.
+ */
+static bool wmark_probe(struct zone *probe, unsigned int order,
+			enum wmark mark, bool above)
+{
+	probe->nr_free = (1UL << order) + probe->wmark[mark] - !above;
+	if (zone_watermark_ok(probe, order, mark) == above)
+		return true;
+	pr_err("mm: zone_watermark_ok() in mm/room.c says %s to order %u "
+	       "from %lu free frames with %s at %lu, which leaves %lu (lab 4): "
+	       "the zone rooms ignore watermarks instead: GFP_KERNEL takes "
+	       "the last page, and no one reaches the reserve\n",
+	       above ? "no" : "yes", order, probe->nr_free,
+	       probe_mark_names[mark], probe->wmark[mark],
+	       probe->nr_free - (1UL << order));
+	return false;
+}
+
+/*
+ * Ask zone_watermark_ok() about a made-up zone (min 4, low 8, high 16) at
+ * each watermark's edge, for orders 0 and 2. The kernel depends on it for
+ * every zone room, and a handout of lab 4 (or of an earlier lab) starts
+ * without it: say what is wrong, and fall back (mm_wmark_test_fallback).
+ * Boot, from mm_init().
+ */
+void zone_room_selftest(void)
+{
+	struct zone probe = { .name = "probe", .present = 64,
+			      .wmark = { 4, 8, 16 } };
+	unsigned int order, mark;
+
+	mm_wmark_test_fallback = false;
+	for (order = 0; order <= 2; order += 2)
+		for (mark = WMARK_MIN; mark < NR_WMARK; mark++)
+			if (!wmark_probe(&probe, order, mark, true) ||
+			    !wmark_probe(&probe, order, mark, false)) {
+				mm_wmark_test_fallback = true;
+				return;
+			}
 }
 
 /*

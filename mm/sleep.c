@@ -21,11 +21,14 @@ static const struct mm_sleep_ops *sleep_ops;
 unsigned int mm_sleepers;
 static unsigned long nr_slept, nr_would_sleep, nr_gave_up, nr_interrupted;
 static volatile unsigned long frees_seen;
+bool mm_wait_rule_broken, mm_wait_fallback;	/* sleep_selftest() */
+static bool no_rule_said;	/* note_no_rule() spoke */
 
 void sleep_init(void)
 {
 	mm_sleepers = 0;
 	nr_slept = nr_would_sleep = nr_gave_up = nr_interrupted = 0;
+	no_rule_said = false;
 }
 
 const struct mm_sleep_ops *mm_set_sleep_ops(const struct mm_sleep_ops *ops)
@@ -137,9 +140,10 @@ static unsigned int nofail_report_ms(void)
 /*
  * Not through mm_report(): its rate limit would silence a long wait after
  * five reports, and a waiter prints once per interval at most anyway.
+ * (__unused: lab 4's starter of wait_budget() does not call it.)
  */
-static void report_still_waiting(const struct mm_wait *w,
-				 const struct alloc_ctx *ac)
+static __unused void report_still_waiting(const struct mm_wait *w,
+					  const struct alloc_ctx *ac)
 {
 	printk(KERN_WARNING "mm: %s order %u (__GFP_NOFAIL) still waiting "
 	       "after %lu ms, caller " CALLER_FMT "; %lu pages free\n",
@@ -149,10 +153,12 @@ static void report_still_waiting(const struct mm_wait *w,
 
 /*
  * May ac wait once more, and for how long? Returns the milliseconds to
- * wait, or 0 to give up (w->why says why). Called after a walk failed.
+ * wait, or 0 to give up (w->why says why). Called after a walk failed,
+ * before each wait; w->waited_ms is the time since the first wait began.
  */
 static unsigned int wait_budget(struct mm_wait *w, const struct alloc_ctx *ac)
 {
+#ifndef LAB4_STARTER		/* lab 4 solution */
 	if (ac->gfp & __GFP_NOFAIL) {
 		if (w->waited_ms >= w->next_report_ms) {
 			report_still_waiting(w, ac);
@@ -174,12 +180,50 @@ static unsigned int wait_budget(struct mm_wait *w, const struct alloc_ctx *ac)
 		return 0;
 	}
 	return (unsigned int)(param_wait_ms - w->waited_ms);
+#else				/* lab 4 starter */
+	/*
+	 * LAB 4, exercise 5 (docs/labs/lab4-watermarks.md, "Never
+	 * forever"). The rule is in include/mm/sleep.h, in this order:
+	 * __GFP_NOFAIL waits on, printing report_still_waiting() each
+	 * time waited_ms reaches w->next_report_ms (then move it on by
+	 * nofail_report_ms()), and waits until then; a costly order
+	 * (order_costly()) after a wait (w->waits) gives up when
+	 * path_largest_free() is no larger than w->largest, the largest
+	 * before that wait (store the new one in w->largest: the report
+	 * prints it), with MM_WAIT_NO_PROGRESS; then anything gives up
+	 * with MM_WAIT_TIMED_OUT once w->waited_ms reaches param_wait_ms,
+	 * and otherwise waits what is left of it. Until you write it,
+	 * GFP_KERNEL never sleeps: it gives up at once, and the kernel
+	 * says so.
+	 */
+	(void)ac;
+	w->why = MM_WAIT_NO_RULE;
+	return 0;
+#endif				/* lab 4 */
 }
 
 void mm_wait_init(struct mm_wait *w)
 {
 	*w = (struct mm_wait){ .largest = -1, .why = MM_WAIT_NONE };
 	w->next_report_ms = nofail_report_ms();
+}
+
+
+/*
+ * GFP_KERNEL gave up at once because wait_budget() is lab 4's starter or
+ * failed its boot check: say so, the first time, with the caller (a
+ * __GFP_NOWARN caller, such as the refill thread, reports nothing else).
+ */
+static void note_no_rule(struct mm_wait *w, const struct alloc_ctx *ac)
+{
+	w->why = MM_WAIT_NO_RULE;
+	if (no_rule_said)
+		return;
+	no_rule_said = true;
+	printk(KERN_WARNING "mm: %s order %u, caller " CALLER_FMT ", would "
+	       "sleep now, but gives up at once: wait_budget() in mm/sleep.c "
+	       "gave it no time (lab 4; said once)\n", ac->cls->name,
+	       ac->order, ac->caller);
 }
 
 /*
@@ -204,8 +248,10 @@ int mm_sleep_wait(struct mm_wait *w, const struct alloc_ctx *ac,
 	if (!w->waits)
 		w->start_ms = ops->clock_ms();
 	w->waited_ms = ops->clock_ms() - w->start_ms;
-	ms = wait_budget(w, ac);
+	ms = mm_wait_fallback ? 0 : wait_budget(w, ac);
 	if (!ms) {
+		if (mm_wait_fallback || w->why == MM_WAIT_NO_RULE)
+			note_no_rule(w, ac);
 		stat_inc(&nr_gave_up);
 		return -ENOMEM;
 	}
@@ -254,6 +300,11 @@ const char *mm_wait_why(const struct mm_wait *w, const struct alloc_ctx *ac,
 	case MM_WAIT_CANNOT:
 		snprintf(buf, size, "; could not sleep here");
 		break;
+	case MM_WAIT_NO_RULE:
+		snprintf(buf, size, "; did not wait: see wait_budget() in "
+			 "mm/sleep.c and what the kernel said of it at boot "
+			 "(lab 4)");
+		break;
 	default:
 		buf[0] = '\0';
 	}
@@ -266,4 +317,45 @@ void mm_wake_waiters(void)
 	frees_seen++;
 	if (sleep_ops && sleep_ops->wake_waiters)
 		sleep_ops->wake_waiters();
+}
+
+/*
+ * Ask wait_budget() about two made-up waits of an order-0 GFP_KERNEL
+ * allocation: its first (it must get time to wait, unless mm_wait_ms=0)
+ * and one at its bound (it must give up). The rule is lab 4's exercise,
+ * and a handout of lab 4 (or of an earlier lab) starts without it: say
+ * what is wrong. A rule that would wait past the bound could make a
+ * GFP_KERNEL caller wait forever: then GFP_KERNEL does not sleep at all
+ * (mm_wait_fallback). Boot, from mm_init(), after sleep_init().
+ */
+void sleep_selftest(void)
+{
+	struct alloc_ctx ac = { .gfp = GFP_KERNEL, .order = 0,
+				.cls = &gfp_classes[CLASS_KERNEL] };
+	struct mm_wait w;
+	unsigned int ms;
+
+	mm_wait_rule_broken = mm_wait_fallback = false;
+	mm_wait_init(&w);
+	w.waits = 1;
+	w.waited_ms = param_wait_ms;
+	ms = wait_budget(&w, &ac);
+	if (ms) {
+		mm_wait_rule_broken = mm_wait_fallback = true;
+		pr_err("mm: wait_budget() in mm/sleep.c gives an order-0 "
+		       "GFP_KERNEL allocation %u ms more after its bound, "
+		       "mm_wait_ms=%u (lab 4): GFP_KERNEL does not sleep at "
+		       "all instead, so that it never waits forever\n", ms,
+		       param_wait_ms);
+		return;
+	}
+	mm_wait_init(&w);
+	ms = wait_budget(&w, &ac);
+	if (!ms && param_wait_ms) {
+		mm_wait_rule_broken = true;
+		pr_err("mm: wait_budget() in mm/sleep.c gives an order-0 "
+		       "GFP_KERNEL allocation no time for its first wait "
+		       "(lab 4): GFP_KERNEL gives up at once instead of "
+		       "sleeping until pages are freed\n");
+	}
 }

@@ -446,6 +446,38 @@ static void wait_rule_in_words(void)
 				   sizeof(buf)), "until served"));
 }
 
+/* The boot check of the rule (sleep_selftest()) finds nothing wrong. */
+static void wait_selftest_quiet(void)
+{
+	EXPECT(!mm_wait_rule_broken);
+	EXPECT(!mm_wait_fallback);
+	EXPECT(!host_log_has("wait_budget()"));
+}
+
+/*
+ * A rule that failed its boot check for waiting past the bound: GFP_KERNEL
+ * gives up before any wait, says why once, and the report says it too.
+ */
+static void wait_fallback_never_sleeps(void)
+{
+	const char *note = "gives up at once: wait_budget() in mm/sleep.c "
+			   "gave it no time (lab 4; said once)";
+
+	mm_wait_fallback = true;
+	take_everything();
+	hooks_on(times_out);
+	EXPECT(site_alloc(GFP_KERNEL, 0) == NULL);
+	EXPECT(site_alloc(GFP_KERNEL | __GFP_NOFAIL, 0) == NULL);
+	EXPECT_EQ(waits, 0);
+	EXPECT_EQ(log_count(note), 1);
+	EXPECT(host_log_has("GFP_KERNEL order 0, caller 0x"));
+	EXPECT(host_log_has("; did not wait: see wait_budget() in mm/sleep.c"));
+	EXPECT_EQ(mm_wait_gave_up_count(), 2);
+	mm_wait_fallback = false;
+	hooks_off();
+	give_everything_back();
+}
+
 static const struct host_test tests[] = {
 	HT(wait_costly_gives_up_after_one_wait_without_progress),
 	HT(wait_costly_waits_again_while_blocks_grow),
@@ -461,6 +493,8 @@ static const struct host_test tests[] = {
 	HT(wait_nofail_atomic_refused),
 	HT(wait_param_checked),
 	HT(wait_rule_in_words),
+	HT(wait_selftest_quiet),
+	HT(wait_fallback_never_sleeps),
 };
 
 int main(void)
