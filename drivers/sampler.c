@@ -20,6 +20,7 @@
  * shell without care for a torn 64-bit value: they are statistics.
  */
 #include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <asm/tsc.h>
 #include <drivers/sampler.h>
 #include <kernel/arch.h>
@@ -320,6 +321,10 @@ static int sampler_thread_fn(void *arg)
 	return 0;
 }
 
+static const struct tick_handler sampler_tick_handler = {
+	.name = "sampler", .fn = sampler_tick, .order = SAMPLER_TICK_ORDER,
+};
+
 void sampler_init(void)
 {
 	int room = excl_room_create(OWNER_IRQ(SAMPLER_IRQ), SAMPLER_ROOM_TARGET,
@@ -341,6 +346,7 @@ void sampler_init(void)
 	sampler_live.consumer = OWNER_THREAD(sampler_thread->tid);
 	sampler_live.notify = sampler_wake;
 	sampler_running = true;	/* the next tick starts sampling */
+	timer_add_tick_handler(&sampler_tick_handler);
 	pr_info("sampler: %u samples per block, thread %u\n",
 		(unsigned int)SAMPLES_PER_BLOCK, sampler_thread->tid);
 }

@@ -14,7 +14,7 @@ unsigned int timer_hz = 1000;
 
 /* The PIT's slowest rate is 1193182 / 65536 = 18.2 Hz. */
 #define HZ_MIN	19
-#define HZ_MAX	10000	/* QEMU delivers the PIT accurately up to ~10 kHz */
+#define HZ_MAX	198864
 
 static int set_loglevel(const char *value)
 {

@@ -22,6 +22,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <lib/format.h>
 
 struct irq_desc {
 	irq_handler_t handler;
@@ -32,6 +33,7 @@ struct irq_desc {
 
 static struct irq_desc irq_desc[NR_IRQ_LINES];
 static u16 eoi_checked;		/* lines whose first end of interrupt was */
+bool irq_took_page;		/* the interrupt being served took a page */
 
 /* After pic_unmask(line) or pic_mask(line): is the chip's bit right? */
 static void pic_check_mask(unsigned int line, bool masked)
@@ -143,17 +145,110 @@ void irq_dispatch(unsigned int line)
 		sched_irq_exit();
 }
 
+/* Interrupts off. One more interrupt timed at cycles. */
+static void irq_cost_add(struct irq_cost *c, u32 cycles)
+{
+	if (!c->timed || cycles < c->min)
+		c->min = cycles;
+	if (cycles > c->max)
+		c->max = cycles;
+	c->recent[c->timed % IRQ_COST_RECENT] = cycles;
+	c->timed++;
+}
+
+void irq_account(unsigned int line, u32 cycles)
+{
+	struct irq_stats *st = &irq_desc[line].stats;
+
+	irq_cost_add(&st->cost, cycles);
+	if (irq_took_page)
+		irq_cost_add(&st->cost_page, cycles);
+}
+
+void irq_note_page(void)
+{
+	if (in_interrupt())
+		irq_took_page = true;
+}
+
+/* Interrupts off: the counters of c, not its recent costs. */
+static void irq_cost_counts(struct irq_cost *dst, const struct irq_cost *c)
+{
+	dst->timed = c->timed;
+	dst->min = c->min;
+	dst->max = c->max;
+}
+
 void irq_get_stats(unsigned int line, struct irq_stats *st)
 {
+	const struct irq_stats *src;
 	unsigned long flags;
 
-	if (line >= NR_IRQ_LINES) {
-		*st = (struct irq_stats){ 0 };
+	*st = (struct irq_stats){ 0 };
+	if (line >= NR_IRQ_LINES)
 		return;
-	}
+	src = &irq_desc[line].stats;
 	local_irq_save(flags);
-	*st = irq_desc[line].stats;
+	st->count = src->count;
+	st->spurious = src->spurious;
+	st->unhandled = src->unhandled;
+	irq_cost_counts(&st->cost, &src->cost);
+	irq_cost_counts(&st->cost_page, &src->cost_page);
 	local_irq_restore(flags);
+	for (unsigned int i = 0; i < IRQ_COST_RECENT; i++) {
+		st->cost.recent[i] = src->cost.recent[i];
+		st->cost_page.recent[i] = src->cost_page.recent[i];
+	}
+}
+
+u32 irq_cost_median(const struct irq_cost *c)
+{
+	u32 v[IRQ_COST_RECENT];
+	unsigned int n = MIN(c->timed, (unsigned long)IRQ_COST_RECENT);
+
+	if (!n)
+		return 0;
+	for (unsigned int i = 0; i < n; i++) {	/* insertion sort */
+		unsigned int j = i;
+
+		for (; j > 0 && v[j - 1] > c->recent[i]; j--)
+			v[j] = v[j - 1];
+		v[j] = c->recent[i];
+	}
+	return v[n / 2];
+}
+
+static void irq_show_cost(struct seq *out, unsigned int line,
+			  const char *name, const char *what,
+			  const struct irq_cost *c)
+{
+	char label[24];
+
+	if (!c->timed)
+		return;
+	snprintf(label, sizeof(label), "%s%s", name, what);
+	seq_printf(out, "%3u  %-20s %9lu %8u %8u %8u\n", line, label, c->timed,
+		   c->min, irq_cost_median(c), c->max);
+}
+
+/* The second table of irqstat: what each line's interrupts cost. */
+static void irq_show_costs(struct seq *out)
+{
+	struct irq_stats st;
+
+	seq_printf(out, "cost in TSC cycles, entry to iret (median of the last "
+		   "%u):\n", IRQ_COST_RECENT);
+	seq_printf(out, "IRQ  %-20s %9s %8s %8s %8s\n", "name", "timed", "min",
+		   "median", "max");
+	for (unsigned int line = 0; line < NR_IRQ_LINES; line++) {
+		const struct irq_desc *d = &irq_desc[line];
+		const char *name = d->handler ? d->name : "-";
+
+		irq_get_stats(line, &st);
+		irq_show_cost(out, line, name, "", &st.cost);
+		irq_show_cost(out, line, name, ", with a page",
+			      &st.cost_page);
+	}
 }
 
 void irq_show_stats(struct seq *out)
@@ -174,4 +269,5 @@ void irq_show_stats(struct seq *out)
 			   st.unhandled,
 			   mask & (1u << line) ? "masked" : "open");
 	}
+	irq_show_costs(out);
 }

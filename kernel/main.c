@@ -17,6 +17,7 @@
 #include <kernel/arch.h>
 #include <kernel/bootmem.h>
 #include <kernel/cmdline.h>
+#include <kernel/irqsoff.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/refill.h>
@@ -65,6 +66,7 @@ void kmain(u32 magic, u32 mbi_phys)
 	keyboard_init();
 	sampler_init();
 	refill_init();
+	irqsoff_init();	/* boot is over: trace interrupts-off sections */
 	/* The shell gets a thread and a guarded stack; boot ends here. */
 	kthread_handover("shell", shell_run);
 }

@@ -24,6 +24,7 @@
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/printk.h>
@@ -41,6 +42,17 @@ static bool sched_up;
 static bool creating_idle;	/* see sched_init() */
 static unsigned int slice_used;
 volatile unsigned long idle_halts;
+/*
+ * The threads that may sleep with a timeout now: bit i for thread_table[i]
+ * (MAX_THREADS is 64), and the boot thread apart. Set where a timeout is
+ * armed, cleared by the tick once the thread's wake_at is 0 or it is
+ * woken; so the tick looks at these few threads, not at the whole table.
+ */
+static u64 timed_sleepers;
+static bool boot_timed;
+static unsigned long next_wake;	/* no armed timeout is due before it */
+#define WAKE_NEVER	(1UL << 30)	/* ticks ahead, when none is armed */
+_Static_assert(MAX_THREADS <= 64, "timed_sleepers has 64 bits");
 
 void switch_to(unsigned long *prev_esp, unsigned long next_esp);
 
@@ -281,6 +293,17 @@ static void busy_wait_until(unsigned long end, bool poll)
 	local_irq_restore(flags);
 }
 
+/* Interrupts off. t's wake_at is set: let the tick look at it. */
+static void timeout_arm(struct thread *t)
+{
+	if (t == &boot_thread)
+		boot_timed = true;
+	else
+		timed_sleepers |= 1ULL << (t - thread_table);
+	if ((long)(t->wake_at - next_wake) < 0)
+		next_wake = t->wake_at;
+}
+
 long schedule_timeout(long ticks)
 {
 	unsigned long flags, deadline = jiffies + (unsigned long)ticks;
@@ -299,6 +322,7 @@ long schedule_timeout(long ticks)
 			current->wake_at = deadline ? deadline : 1;
 			if (!current->wait_on)
 				current->wait_on = "timeout";
+			timeout_arm(current);
 		}
 		__schedule(false);
 		current->wake_at = 0;
@@ -332,19 +356,47 @@ void msleep(unsigned int ms)
 		wait_event_timeout(sleep, false, (long)(end - jiffies));
 }
 
-/* Interrupts off (timer interrupt). Wake threads whose timeout passed. */
+/*
+ * Interrupts off (timer interrupt). Wake t if its timeout passed; true
+ * when it no longer waits for one (woken now or before).
+ */
+static bool wake_timeout(struct thread *t)
+{
+	if (!t->wake_at)
+		return true;
+	if (t->state != THREAD_SLEEPING ||
+	    (long)(jiffies - t->wake_at) < 0)
+		return false;
+	sched_wake_thread(t);
+	return true;
+}
+
+/*
+ * Interrupts off (timer interrupt). Wake threads whose timeout passed:
+ * only those armed (timed_sleepers), so a tick costs a few instructions
+ * per sleeping thread, not a walk of the table.
+ */
 static void wake_timeouts(void)
 {
-	for (unsigned int i = 0; i < MAX_THREADS; i++) {
+	u64 left = timed_sleepers;
+
+	if ((long)(jiffies - next_wake) < 0)
+		return;			/* most ticks: nothing due yet */
+	next_wake = jiffies + WAKE_NEVER;
+	for (unsigned int i = 0; left; i++, left >>= 1) {
 		struct thread *t = &thread_table[i];
 
-		if (t->used && t->wake_at && t->state == THREAD_SLEEPING &&
-		    (long)(jiffies - t->wake_at) >= 0)
-			sched_wake_thread(t);
+		if (!(left & 1))
+			continue;
+		if (wake_timeout(t))
+			timed_sleepers &= ~(1ULL << i);
+		else if ((long)(t->wake_at - next_wake) < 0)
+			next_wake = t->wake_at;
 	}
-	if (boot_thread.wake_at && boot_thread.state == THREAD_SLEEPING &&
-	    (long)(jiffies - boot_thread.wake_at) >= 0)
-		sched_wake_thread(&boot_thread);
+	if (boot_timed && wake_timeout(&boot_thread))
+		boot_timed = false;
+	else if (boot_timed && (long)(boot_thread.wake_at - next_wake) < 0)
+		next_wake = boot_thread.wake_at;
 }
 
 void sched_tick(void)
@@ -505,6 +557,10 @@ bool thread_interrupt(struct thread *t)
  * makes that inner call a no-op, and keeps the idle thread off the run
  * queue (it runs only when the queue is empty).
  */
+static const struct tick_handler sched_tick_handler = {
+	.name = "sched", .fn = sched_tick, .order = SCHED_TICK_ORDER,
+};
+
 int sched_init(void)
 {
 	struct thread *idle;
@@ -522,6 +578,7 @@ int sched_init(void)
 	idle_thread = idle;
 	mm_set_sleep_ops(&sched_mm_sleep_ops);
 	sched_up = true;
+	timer_add_tick_handler(&sched_tick_handler);
 	pr_info("sched: round robin, %u ms slices, idle thread %u\n",
 		SCHED_SLICE_MS, idle->tid);
 	return 0;

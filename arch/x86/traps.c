@@ -44,6 +44,7 @@
  * to the serial port, and the CPU halts.
  */
 #include <asm/desc.h>
+#include <asm/irqsoff.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
@@ -199,13 +200,42 @@ static void __noreturn x86_exception(struct pt_regs *regs)
 	oops(regs, regs_sp(regs), cr2, pf);
 }
 
+/* entry.asm: the TSC's low word as the latest interrupt entered. */
+u32 irq_entry_tsc;
+extern char interrupt_return[];	/* entry.asm: the path to iret */
+
+/*
+ * A hardware interrupt. The code it stopped had interrupts on (or it
+ * could not have come), so from its entry until they are back on it is
+ * one section with interrupts off (asm/irqsoff.h), and that length is its
+ * cost for irqstat (kernel/irq.c). Usually that is here, on the way out
+ * to iret; but when the scheduler switched threads inside it
+ * (sched_irq_exit()), the thread switched in turns them on, wherever it
+ * was, and closes the section there; the section open when this one
+ * comes back to its iret is another's.
+ *
+ * Not in the figure: the 4 instructions of the entry before its TSC read
+ * (entry.asm), and those after the last read in irqsoff_irq_end(): the
+ * returns, the pops and iret.
+ */
+static void x86_irq(struct pt_regs *regs, unsigned int line)
+{
+	u32 entry = irq_entry_tsc;
+
+	irqsoff_irq_begin(line, entry);
+	irq_cost_start();
+	irq_dispatch(line);
+	if (regs->eflags & X86_EFLAGS_IF)
+		irqsoff_irq_end(line, entry, (unsigned long)interrupt_return);
+}
+
 /* From entry.asm: every vector with an interrupt gate comes here. */
 void x86_interrupt(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + NR_IRQS)
-		irq_dispatch(v - IRQ_VECTOR_BASE);
+		x86_irq(regs, v - IRQ_VECTOR_BASE);
 	else
 		x86_exception(regs);
 }

@@ -29,6 +29,12 @@
 
 #define SAMPLER_IRQ		0
 #define SAMPLER_ROOM_TARGET	8	/* pages in IRQ0's exclusive room */
+/*
+ * The sampler is the tick's first user (asm/timer.h): the TSC it reads is
+ * then nearest the interrupt's entry, so the jitter it shows is the
+ * interrupt's, not the work of the users before it.
+ */
+#define SAMPLER_TICK_ORDER	10
 
 struct sample {
 	u32 tick;	/* jiffies when it was taken (low 32 bits) */
@@ -102,7 +108,10 @@ struct jitter sampler_jitter(struct sample *samples, u32 n);
 /* The live sampler, fed from IRQ0. */
 extern struct sampler sampler_live;
 void sampler_init(void);
-/* Called by the timer interrupt on every tick (interrupts off). */
+/*
+ * On every tick, from the timer interrupt (interrupts off): registered at
+ * sampler_init() as a tick handler, order SAMPLER_TICK_ORDER.
+ */
 void sampler_tick(void);
 void sampler_show(struct seq *out);
 

@@ -33,15 +33,54 @@ int irq_unregister(unsigned int line);
 /* Called by the interrupt entry code (arch/x86/traps.c), interrupts off. */
 void irq_dispatch(unsigned int line);
 
+/*
+ * What an interrupt costs, in TSC cycles from its entry to its iret
+ * (arch/x86/traps.c says which few instructions are outside): the
+ * cheapest, the dearest, and the last IRQ_COST_RECENT for a median.
+ */
+#define IRQ_COST_RECENT	64
+struct irq_cost {
+	unsigned long timed;		/* interrupts timed */
+	u32 min, max;
+	u32 recent[IRQ_COST_RECENT];	/* recent[timed % RECENT]: the last */
+};
+
 /* Per-line counters since boot. */
 struct irq_stats {
 	unsigned long count;		/* interrupts handled */
 	unsigned long spurious;		/* IRQ7/15 with no in-service bit */
 	unsigned long unhandled;	/* raised with no handler: masked */
+	struct irq_cost cost;		/* every interrupt timed */
+	struct irq_cost cost_page;	/* those that took a page */
 };
+/*
+ * A copy of line's counters. The counts are taken with interrupts off;
+ * the recent costs are copied with interrupts on (a copy of 2 x 64 words
+ * would keep them off too long), so one may be newer than the counts.
+ */
 void irq_get_stats(unsigned int line, struct irq_stats *st);
+/* The median of the recent costs (0 if none). */
+u32 irq_cost_median(const struct irq_cost *c);
 /* The irqstat table: one line per IRQ that has a handler or was seen. */
 void irq_show_stats(struct seq *out);
+
+/*
+ * The interrupts-off tracer (kernel/irqsoff.c), interrupts off: the
+ * interrupt on line just cost cycles, from its entry until interrupts
+ * came back on.
+ */
+void irq_account(unsigned int line, u32 cycles);
+/*
+ * A handler took a page in this interrupt (kernel/refill.c): its cost is
+ * counted apart too, as "with a page". Interrupt context.
+ */
+void irq_note_page(void);
+/* The entry code, as an interrupt enters: no page taken yet. */
+extern bool irq_took_page;
+static inline void irq_cost_start(void)
+{
+	irq_took_page = false;
+}
 
 /* Serial receive interrupt (drivers/serial.c): register IRQ4. */
 int serial_irq_init(void);
