@@ -34,6 +34,7 @@ struct irq_desc {
 static struct irq_desc irq_desc[NR_IRQ_LINES];
 static u16 eoi_checked;		/* lines whose first end of interrupt was */
 bool irq_took_page;		/* the interrupt being served took a page */
+struct irq_line_costs irq_costs[NR_IRQ_LINES];
 
 /* After pic_unmask(line) or pic_mask(line): is the chip's bit right? */
 static void pic_check_mask(unsigned int line, bool masked)
@@ -54,11 +55,12 @@ static void pic_check_mask(unsigned int line, bool masked)
  * priority would stay blocked. Program the chips to end each interrupt by
  * themselves (which also ends this one) and say so.
  */
-static void pic_check_eoi(unsigned int line)
+static inline __attribute__((always_inline)) void
+pic_check_eoi(unsigned int line)
 {
 	u16 busy = (u16)(1u << line);
 
-	if ((eoi_checked & busy) || pic_auto_eoi_on())
+	if (likely(eoi_checked & busy) || pic_auto_eoi_on())
 		return;
 	eoi_checked |= busy;
 	if (line >= 8)
@@ -145,26 +147,6 @@ void irq_dispatch(unsigned int line)
 		sched_irq_exit();
 }
 
-/* Interrupts off. One more interrupt timed at cycles. */
-static void irq_cost_add(struct irq_cost *c, u32 cycles)
-{
-	if (!c->timed || cycles < c->min)
-		c->min = cycles;
-	if (cycles > c->max)
-		c->max = cycles;
-	c->recent[c->timed % IRQ_COST_RECENT] = cycles;
-	c->timed++;
-}
-
-void irq_account(unsigned int line, u32 cycles)
-{
-	struct irq_stats *st = &irq_desc[line].stats;
-
-	irq_cost_add(&st->cost, cycles);
-	if (irq_took_page)
-		irq_cost_add(&st->cost_page, cycles);
-}
-
 void irq_note_page(void)
 {
 	if (in_interrupt())
@@ -182,22 +164,48 @@ static void irq_cost_counts(struct irq_cost *dst, const struct irq_cost *c)
 void irq_get_stats(unsigned int line, struct irq_stats *st)
 {
 	const struct irq_stats *src;
+	const struct irq_line_costs *c;
 	unsigned long flags;
 
 	*st = (struct irq_stats){ 0 };
 	if (line >= NR_IRQ_LINES)
 		return;
 	src = &irq_desc[line].stats;
+	c = &irq_costs[line];
 	local_irq_save(flags);
 	st->count = src->count;
 	st->spurious = src->spurious;
 	st->unhandled = src->unhandled;
-	irq_cost_counts(&st->cost, &src->cost);
-	irq_cost_counts(&st->cost_page, &src->cost_page);
+	irq_cost_counts(&st->cost, &c->plain);
+	irq_cost_counts(&st->cost_switch, &c->switched);
+	irq_cost_counts(&st->cost_page, &c->page);
 	local_irq_restore(flags);
 	for (unsigned int i = 0; i < IRQ_COST_RECENT; i++) {
-		st->cost.recent[i] = src->cost.recent[i];
-		st->cost_page.recent[i] = src->cost_page.recent[i];
+		st->cost.recent[i] = c->plain.recent[i];
+		st->cost_switch.recent[i] = c->switched.recent[i];
+		st->cost_page.recent[i] = c->page.recent[i];
+	}
+}
+
+/* Interrupts off. The recent ring is ignored once timed is 0. */
+static void irq_cost_reset(struct irq_cost *c)
+{
+	c->timed = 0;
+	c->min = c->max = 0;
+}
+
+void irq_reset_costs(void)
+{
+	unsigned long flags;
+
+	for (unsigned int line = 0; line < NR_IRQ_LINES; line++) {
+		struct irq_line_costs *c = &irq_costs[line];
+
+		local_irq_save(flags);	/* one line at a time: short */
+		irq_cost_reset(&c->plain);
+		irq_cost_reset(&c->switched);
+		irq_cost_reset(&c->page);
+		local_irq_restore(flags);
 	}
 }
 
@@ -236,8 +244,8 @@ static void irq_show_costs(struct seq *out)
 {
 	struct irq_stats st;
 
-	seq_printf(out, "cost in TSC cycles, entry to iret (median of the last "
-		   "%u):\n", IRQ_COST_RECENT);
+	seq_printf(out, "cost in TSC cycles, from entry until interrupts are "
+		   "back on (median: last %u)\n", IRQ_COST_RECENT);
 	seq_printf(out, "IRQ  %-20s %9s %8s %8s %8s\n", "name", "timed", "min",
 		   "median", "max");
 	for (unsigned int line = 0; line < NR_IRQ_LINES; line++) {
@@ -246,6 +254,8 @@ static void irq_show_costs(struct seq *out)
 
 		irq_get_stats(line, &st);
 		irq_show_cost(out, line, name, "", &st.cost);
+		irq_show_cost(out, line, name, ", switching",
+			      &st.cost_switch);
 		irq_show_cost(out, line, name, ", with a page",
 			      &st.cost_page);
 	}

@@ -114,34 +114,16 @@ void irqsoff_record(u32 cycles, unsigned long end_ip)
 	u8 kind = irqsoff_cpu.open;
 
 	if (kind >= IRQSOFF_IRQ(0))
-		irq_account(kind - IRQSOFF_IRQ(0), cycles);
+		irq_account(kind - IRQSOFF_IRQ(0), cycles, true);
 	if (irqsoff_cpu.enabled && cycles > IRQSOFF_FLOOR_CYCLES)
 		irqsoff_top(kind, kind == IRQSOFF_THREAD ?
 			    irqsoff_cpu.begin_ip : 0, cycles, end_ip);
 }
 
-/*
- * The interrupt on line that entered at TSC entry is on its way to iret
- * (ip), which turns interrupts back on. If its own section is still open,
- * close it here: the common case, kept short. Otherwise it switched
- * threads, its section was closed where interrupts came back on, and the
- * one open now (opened by whoever switched back to it) ends at this iret.
- */
-void irqsoff_irq_end(unsigned int line, u32 entry, unsigned long ip)
+void irqsoff_irq_long(unsigned int line, u32 cycles, unsigned long ip)
 {
-	u32 cycles;
-
-	if (irqsoff_cpu.open != IRQSOFF_IRQ(line) ||
-	    irqsoff_cpu.since != entry) {
-		irqsoff_end(ip);
-		return;
-	}
-	cycles = irqsoff_clock() - entry;
-	irqsoff_cpu.sections++;
-	irq_account(line, cycles);
-	if (irqsoff_cpu.enabled && cycles > IRQSOFF_FLOOR_CYCLES)
-		irqsoff_top(irqsoff_cpu.open, 0, cycles, ip);
-	irqsoff_cpu.open = IRQSOFF_NONE;
+	if (irqsoff_cpu.enabled)
+		irqsoff_top((u8)IRQSOFF_IRQ(line), 0, cycles, ip);
 }
 
 /* Interrupts off. Forget everything recorded; the open section stays. */

@@ -43,16 +43,12 @@ static bool creating_idle;	/* see sched_init() */
 static unsigned int slice_used;
 volatile unsigned long idle_halts;
 /*
- * The threads that may sleep with a timeout now: bit i for thread_table[i]
- * (MAX_THREADS is 64), and the boot thread apart. Set where a timeout is
- * armed, cleared by the tick once the thread's wake_at is 0 or it is
- * woken; so the tick looks at these few threads, not at the whole table.
+ * The threads asleep with a timeout, soonest first, linked through
+ * timer_next: the tick looks at the head only. A thread is on it from the
+ * moment schedule_timeout() arms its wake_at until it runs again (it takes
+ * itself off) or the tick takes it off to wake it. Interrupts off.
  */
-static u64 timed_sleepers;
-static bool boot_timed;
-static unsigned long next_wake;	/* no armed timeout is due before it */
-#define WAKE_NEVER	(1UL << 30)	/* ticks ahead, when none is armed */
-_Static_assert(MAX_THREADS <= 64, "timed_sleepers has 64 bits");
+static struct thread *timer_head;
 
 void switch_to(unsigned long *prev_esp, unsigned long next_esp);
 
@@ -66,7 +62,8 @@ bool sched_ready(void)
 	return sched_up;
 }
 
-static unsigned int slice_ticks(void)
+/* Inline: the tick asks on every tick a thread runs. */
+static inline __attribute__((always_inline)) unsigned int slice_ticks(void)
 {
 	unsigned int t = timer_hz * SCHED_SLICE_MS / 1000;
 
@@ -293,15 +290,29 @@ static void busy_wait_until(unsigned long end, bool poll)
 	local_irq_restore(flags);
 }
 
-/* Interrupts off. t's wake_at is set: let the tick look at it. */
-static void timeout_arm(struct thread *t)
+/* Interrupts off. Put t, whose wake_at is set, on the timer list. */
+static void timer_insert(struct thread *t)
 {
-	if (t == &boot_thread)
-		boot_timed = true;
-	else
-		timed_sleepers |= 1ULL << (t - thread_table);
-	if ((long)(t->wake_at - next_wake) < 0)
-		next_wake = t->wake_at;
+	struct thread **p = &timer_head;
+
+	while (*p && (long)((*p)->wake_at - t->wake_at) <= 0)
+		p = &(*p)->timer_next;
+	t->timer_next = *p;
+	*p = t;
+	t->timer_queued = true;
+}
+
+/* Interrupts off. Take t off the timer list, if it is still there. */
+static void timer_remove(struct thread *t)
+{
+	struct thread **p = &timer_head;
+
+	if (!t->timer_queued)
+		return;
+	while (*p != t)
+		p = &(*p)->timer_next;
+	*p = t->timer_next;
+	t->timer_queued = false;
 }
 
 long schedule_timeout(long ticks)
@@ -322,10 +333,11 @@ long schedule_timeout(long ticks)
 			current->wake_at = deadline ? deadline : 1;
 			if (!current->wait_on)
 				current->wait_on = "timeout";
-			timeout_arm(current);
+			timer_insert(current);
 		}
 		__schedule(false);
 		current->wake_at = 0;
+		timer_remove(current);
 		local_irq_restore(flags);
 	}
 	left = (long)(deadline - jiffies);
@@ -357,46 +369,21 @@ void msleep(unsigned int ms)
 }
 
 /*
- * Interrupts off (timer interrupt). Wake t if its timeout passed; true
- * when it no longer waits for one (woken now or before).
- */
-static bool wake_timeout(struct thread *t)
-{
-	if (!t->wake_at)
-		return true;
-	if (t->state != THREAD_SLEEPING ||
-	    (long)(jiffies - t->wake_at) < 0)
-		return false;
-	sched_wake_thread(t);
-	return true;
-}
-
-/*
- * Interrupts off (timer interrupt). Wake threads whose timeout passed:
- * only those armed (timed_sleepers), so a tick costs a few instructions
- * per sleeping thread, not a walk of the table.
+ * Interrupts off (timer interrupt). Wake the threads whose timeout has
+ * passed: the soonest are at the head, so a tick with none due costs a
+ * compare. One woken by wake_up() meanwhile (its wake_at now 0) leaves
+ * the list here too, unwoken.
  */
 static void wake_timeouts(void)
 {
-	u64 left = timed_sleepers;
+	struct thread *t;
 
-	if ((long)(jiffies - next_wake) < 0)
-		return;			/* most ticks: nothing due yet */
-	next_wake = jiffies + WAKE_NEVER;
-	for (unsigned int i = 0; left; i++, left >>= 1) {
-		struct thread *t = &thread_table[i];
-
-		if (!(left & 1))
-			continue;
-		if (wake_timeout(t))
-			timed_sleepers &= ~(1ULL << i);
-		else if ((long)(t->wake_at - next_wake) < 0)
-			next_wake = t->wake_at;
+	while ((t = timer_head) && (long)(jiffies - t->wake_at) >= 0) {
+		timer_head = t->timer_next;
+		t->timer_queued = false;
+		if (t->wake_at && t->state == THREAD_SLEEPING)
+			sched_wake_thread(t);
 	}
-	if (boot_timed && wake_timeout(&boot_thread))
-		boot_timed = false;
-	else if (boot_timed && (long)(boot_thread.wake_at - next_wake) < 0)
-		next_wake = boot_thread.wake_at;
 }
 
 void sched_tick(void)

@@ -50,7 +50,7 @@ static unsigned int nr_tick_handlers;
 static void timer_interrupt(unsigned int line, void *arg __unused)
 {
 	jiffies++;
-	if (in_interrupt() && current_irq() == (int)line)
+	if (current_irq() == (int)line)		/* -1 outside handlers */
 		timer_ticks_in_irq++;
 	for (unsigned int i = 0; i < nr_tick_handlers; i++)
 		tick_handlers[i]->fn();

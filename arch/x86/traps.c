@@ -200,6 +200,33 @@ static void __noreturn x86_exception(struct pt_regs *regs)
 	oops(regs, regs_sp(regs), cr2, pf);
 }
 
+/*
+ * The interrupt on line, which entered at TSC entry, is on its way to an
+ * iret at ip that turns interrupts back on (arch/x86/traps.c). If its own
+ * section is still open, close it here: the common case, kept short, as
+ * it runs on every interrupt. Otherwise it switched threads inside: its
+ * section was closed where interrupts came back on, in the thread switched
+ * to, and the one open now (opened by whoever switched back to it) ends at
+ * this iret.
+ */
+static inline __attribute__((always_inline)) void
+irqsoff_irq_end(unsigned int line, u32 entry, unsigned long ip)
+{
+	u32 cycles;
+
+	if (unlikely(irqsoff_cpu.open != IRQSOFF_IRQ(line) ||
+		     irqsoff_cpu.since != entry)) {
+		irqsoff_end(ip);
+		return;
+	}
+	cycles = irqsoff_clock() - entry + IRQSOFF_IRQ_UNTIMED;
+	irqsoff_cpu.sections++;
+	irqsoff_cpu.open = IRQSOFF_NONE;
+	irq_account(line, cycles, false);
+	if (unlikely(cycles > IRQSOFF_FLOOR_CYCLES))
+		irqsoff_irq_long(line, cycles, ip);
+}
+
 /* entry.asm: the TSC's low word as the latest interrupt entered. */
 u32 irq_entry_tsc;
 extern char interrupt_return[];	/* entry.asm: the path to iret */
@@ -214,11 +241,12 @@ extern char interrupt_return[];	/* entry.asm: the path to iret */
  * was, and closes the section there; the section open when this one
  * comes back to its iret is another's.
  *
- * Not in the figure: the 4 instructions of the entry before its TSC read
- * (entry.asm), and those after the last read in irqsoff_irq_end(): the
- * returns, the pops and iret.
+ * The figure is the whole path, from the stub's first instruction to
+ * iret: asm/irqsoff.h adds the few outside the two TSC reads
+ * (IRQSOFF_IRQ_UNTIMED).
  */
-static void x86_irq(struct pt_regs *regs, unsigned int line)
+static inline __attribute__((always_inline)) void
+x86_irq(struct pt_regs *regs, unsigned int line)
 {
 	u32 entry = irq_entry_tsc;
 
