@@ -4,9 +4,9 @@
  * gcc may emit calls to memset/memcpy/memmove/memcmp by itself (structure
  * copies, zeroing), so these must exist with exactly these names.
  *
- * memset() and memcpy() move aligned 32-bit words, eight to a step, where
- * they can: a 4 KiB page is cleared or poisoned in about 1,400
- * instructions instead of 24,000 byte by byte. That matters where it
+ * memset() and memcpy() move aligned 32-bit words, sixteen and eight to
+ * a step, where they can: a 4 KiB page is cleared or poisoned in about
+ * 1,200 instructions instead of 24,000 byte by byte. That matters where it
  * happens with interrupts off: a freed exclusive page is poisoned by
  * free_pages() in the caller's context, and a handler that gets a page
  * from outside its exclusive room clears it (docs/PERFORMANCE.md, "The
@@ -27,11 +27,13 @@ STRING_FN void *memset(void *dst, int c, size_t n)
 
 	for (; n && ((uintptr_t)d & 3); n--)
 		*d++ = (unsigned char)c;
-	for (; n >= 32; n -= 32, d += 32) {
+	for (; n >= 64; n -= 64, d += 64) {
 		str_word_t *p = (str_word_t *)d;
 
 		p[0] = w; p[1] = w; p[2] = w; p[3] = w;
 		p[4] = w; p[5] = w; p[6] = w; p[7] = w;
+		p[8] = w; p[9] = w; p[10] = w; p[11] = w;
+		p[12] = w; p[13] = w; p[14] = w; p[15] = w;
 	}
 	for (; n >= 4; n -= 4, d += 4)
 		*(str_word_t *)d = w;
