@@ -88,6 +88,25 @@ int timer_add_tick_handler(const struct tick_handler *h)
 	return ret;
 }
 
+int timer_del_tick_handler(const struct tick_handler *h)
+{
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	local_irq_save(flags);
+	for (unsigned int i = 0; i < nr_tick_handlers; i++) {
+		if (tick_handlers[i] != h)
+			continue;
+		for (; i + 1 < nr_tick_handlers; i++)
+			tick_handlers[i] = tick_handlers[i + 1];
+		nr_tick_handlers--;
+		ret = 0;
+		break;
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+
 unsigned int timer_tick_handlers(const struct tick_handler **out,
 				 unsigned int max)
 {

@@ -40,8 +40,9 @@
  * consoles (kernel/printk.c).
  *
  * An exception while an oops is being printed does not start a second one
- * (it could recurse forever): oops_depth catches it, one line goes straight
- * to the serial port, and the CPU halts.
+ * (it could recurse forever): oops_depth catches it, one line goes out
+ * through the console layer's emergency output (the serial port, polled,
+ * past the log ring), and the CPU halts.
  */
 #include <asm/desc.h>
 #include <asm/irqsoff.h>
@@ -140,14 +141,17 @@ static void show_context(const struct pt_regs *regs)
 	       lock ? ")" : "");
 }
 
-/* An exception inside the oops itself: say so without printk, and stop. */
+/*
+ * An exception inside the oops itself: say so without printk, through the
+ * console layer's emergency output (the serial port, polled), and stop.
+ */
 static void __noreturn oops_nested(unsigned int vector)
 {
 	static const char msg[] = "\nOops: nested exception during an oops: "
 				  "System halted\n";
 
 	(void)vector;
-	serial_write(msg, sizeof(msg) - 1);
+	console_emergency_write(msg, sizeof(msg) - 1);
 	for (;;) {	/* not arch_halt(): its flush could fault again */
 		local_irq_disable();
 		cpu_halt();

@@ -121,7 +121,5 @@ irq_account(unsigned int line, u32 cycles, bool switched)
 		irq_cost_add(&c->switched, cycles);
 }
 
-/* Serial receive interrupt (drivers/serial.c): register IRQ4. */
-int serial_irq_init(void);
 
 #endif

@@ -17,6 +17,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched_hooks.h>
+#include <kernel/kallsyms.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <tests/kernel/ktest.h>

@@ -19,6 +19,7 @@
 #include <kernel/irq.h>
 #include <kernel/irqsoff.h>
 #include <kernel/printk.h>
+#include <kernel/kallsyms.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/debug.h>

@@ -38,6 +38,8 @@ struct tick_handler {
  * each said on the console. Any context.
  */
 int timer_add_tick_handler(const struct tick_handler *h);
+/* Stop running h on ticks: 0, or -ENOENT if it was not registered. */
+int timer_del_tick_handler(const struct tick_handler *h);
 /* Copy up to max registered handlers, in the order they run; how many. */
 unsigned int timer_tick_handlers(const struct tick_handler **out,
 				 unsigned int max);
