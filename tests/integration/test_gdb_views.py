@@ -25,8 +25,11 @@ TICKING = {
     # idle thread and back adds to both threads' switches.
     "ps": [(re.compile(r"^(.*?) +\d+ +\d+(  [0-9a-f]{8}-[0-9a-f]{8})$"),
             r"\1 <TICKS> <SWITCHES>\2")],
-    # The timer interrupt goes on counting while the shell prints.
-    "irqstat": [(re.compile(r"^(  0  timer +)\d+( .*)$"), r"\1<COUNT>\2")],
+    # The timer interrupt goes on counting while the shell prints, and
+    # timing itself.
+    "irqstat": [(re.compile(r"^(  0  timer(, switching|, with a page)? +)"
+                            r"\d+ +\d+ +\d+ +\d+$"), r"\1<COSTS>"),
+                (re.compile(r"^(  0  timer +)\d+( .*)$"), r"\1<COUNT>\2")],
 }
 
 
