@@ -15,8 +15,6 @@
 #   make run-vga          the same with the VGA screen in a window (gtk)
 #   make run-iso          boot build/labyrinth.iso with GRUB
 #                         (the shell's halt, or Ctrl-A X, ends QEMU)
-#   make run ICOUNT=1     any run or debug target under -icount shift=0,
-#                         sleep=off: exact virtual time (hz= above 10000)
 # Debug:
 #   make debug            QEMU stopped at the first instruction, for gdb
 #   make gdb              gdb attached to it (in a second terminal)
@@ -42,7 +40,8 @@
 #   make qemu-nox-gdb     = make debug
 # Variables:
 #   MEM=16 APPEND="hz=100 loglevel=4"  RAM in MiB and kernel command line
-#   ICOUNT=1              QEMU counts instructions: 1 per ns of guest time
+#   ICOUNT=1              run and debug under -icount shift=0,sleep=off:
+#                         exact virtual time (needed above hz=10000)
 #   VGA=sdl|curses|vnc    run-vga's display (curses: in this terminal)
 #   V=1                   show every command; TOOLPREFIX=i686-elf- the
 #                         cross compiler (default: the first one found)

@@ -253,7 +253,7 @@ static void irq_show_costs(struct seq *out)
 		const char *name = d->handler ? d->name : "-";
 
 		irq_get_stats(line, &st);
-		irq_show_cost(out, line, name, "", &st.cost);
+		irq_show_cost(out, line, name, ", plain", &st.cost);
 		irq_show_cost(out, line, name, ", switching",
 			      &st.cost_switch);
 		irq_show_cost(out, line, name, ", with a page",

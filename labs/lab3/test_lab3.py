@@ -107,8 +107,10 @@ def free_counts(buddyinfo, zone):
 
 def order_to_split(counts):
     """(o, k): the smallest order o with no free block below an order that
-    has one, and k, the smallest such order above o."""
-    for o in range(11):
+    has one, and k, the smallest such order above o. Order 0 is left out:
+    a free of one page goes to the hot room (mm/free.c), not to the buddy
+    lists buddyinfo shows, so it would not merge back there."""
+    for o in range(1, 11):
         above = [k for k in range(o + 1, 11) if counts[k]]
         if not counts[o] and above:
             return o, above[0]

@@ -27,7 +27,7 @@ TICKING = {
             r"\1 <TICKS> <SWITCHES>\2")],
     # The timer interrupt goes on counting while the shell prints, and
     # timing itself.
-    "irqstat": [(re.compile(r"^(  0  timer(, switching|, with a page)? +)"
+    "irqstat": [(re.compile(r"^(  0  timer, (plain|switching|with a page) +)"
                             r"\d+ +\d+ +\d+ +\d+$"), r"\1<COSTS>"),
                 (re.compile(r"^(  0  timer +)\d+( .*)$"), r"\1<COUNT>\2")],
 }

@@ -84,7 +84,7 @@ def irq_cost_lines(desc):
     for line in range(length(desc)):
         d = desc[line]
         name = cstr(d["name"]) if int(d["handler"]) else "-"
-        for field, what in (("plain", ""), ("switched", ", switching"),
+        for field, what in (("plain", ", plain"), ("switched", ", switching"),
                             ("page", ", with a page")):
             c = costs[line][field]
             if not int(c["timed"]):
