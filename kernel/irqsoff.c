@@ -38,8 +38,8 @@ static u64 taken_at;		/* TSC at the last take (or start) */
  * named where it does it; docs/PERFORMANCE.md says why each must.
  */
 static struct irqsoff_exempt exempt[] = {
-	{ "mm_check", "recounts every frame and room in one step, on demand "
-		      "(check, stress's summary)", 0, 0 },
+	{ "mm_check", "it recounts every room at once: check, stress's end",
+	  0, 0 },
 };
 _Static_assert(ARRAY_SIZE(exempt) <= IRQSOFF_EXEMPT_MAX, "exempt[]");
 
@@ -211,6 +211,8 @@ void irqsoff_show(struct seq *out)
 	if (!r.nr_top) {
 		seq_puts(out, "  none recorded\n");
 	} else {
+		seq_printf(out, "  the longest sites (over %u cycles; seen: how "
+			   "many such sections):\n", IRQSOFF_FLOOR_CYCLES);
 		seq_printf(out, "  %10s %7s  %-28s %s\n", "cycles", "seen",
 			   "interrupts off at", "back on at");
 	}
@@ -221,10 +223,10 @@ void irqsoff_show(struct seq *out)
 		seq_printf(out, "  %10u %7u  %-28s %s\n", s->cycles, s->count,
 			   irqsoff_begin_name(s, begin, sizeof(begin)), end);
 	}
-	seq_printf(out, "  longer than %u cycles (5.2 us at -icount): %u\n",
-		   IRQSOFF_RULE_CYCLES, r.over_rule);
+	seq_printf(out, "  longer than %u cycles (one period at 192 kHz, "
+		   "-icount): %u\n", IRQSOFF_RULE_CYCLES, r.over_rule);
 	for (unsigned int i = 0; i < r.nr_exempt; i++)
-		seq_printf(out, "  exempt: %s: %u, longest %u cycles (%s)\n",
-			   r.exempt[i].fn, r.exempt[i].count,
+		seq_printf(out, "  exempt: %s: %u, longest %u cycles\n"
+			   "    (%s)\n", r.exempt[i].fn, r.exempt[i].count,
 			   r.exempt[i].longest, r.exempt[i].why);
 }
