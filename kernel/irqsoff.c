@@ -2,18 +2,22 @@
  * irqsoff.c - the interrupts-off tracer: keeps the longest sections.
  *
  * The hooks of asm/irqsoff.h open and close one section at a time, with
- * interrupts off, and call irqsoff_record() for a section longer than
- * irqsoff_cpu.threshold: the shortest of the IRQSOFF_TOP sites kept once
- * the table is full (0 before), and never above IRQSOFF_RULE_CYCLES, so
- * that every section that breaks the rule is counted. Everything here runs
- * with interrupts off (the hooks' callers turned them off, or we do), and
- * for a bounded time: a record is a walk of IRQSOFF_TOP entries, plus, for
- * a thread section, a symbol lookup to see whether its function is exempt.
+ * interrupts off. A section longer than IRQSOFF_FLOOR_CYCLES comes here
+ * (irqsoff_record(), or irqsoff_irq_long() for an interrupt closed by its
+ * own iret), and so does every interrupt's section closed elsewhere (its
+ * handler switched threads), for its cost (irq_account()). A long one
+ * goes into the table of the IRQSOFF_TOP longest sites, unless it began
+ * in an exempt function (counted apart), and counts against the rule if
+ * longer than IRQSOFF_RULE_CYCLES.
  *
- * Invariants (interrupts off): top[0..nr_top) are distinct sites; when
- * nr_top == IRQSOFF_TOP, threshold == MIN(their shortest, RULE), else 0.
+ * Everything here runs with interrupts off (the hooks' callers turned them
+ * off, or we do) and for a bounded time: a record is a walk of the
+ * IRQSOFF_TOP entries, plus, for a thread's section, a symbol lookup (a
+ * binary search) to see whether its function is exempt.
  *
- * One CPU, no lock.
+ * Invariants (interrupts off): top[0..nr_top) are distinct sites (kind,
+ * begin, end), each with the longest of its sections recorded and how
+ * many were. One CPU, no lock.
  */
 #include <asm/irqflags.h>
 #include <asm/irqsoff.h>

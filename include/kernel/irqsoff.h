@@ -7,9 +7,9 @@
  * site is a pair of places, where interrupts went off (a function, or a
  * hardware interrupt's entry) and where they came back on; each keeps its
  * longest section. It also counts every section, and those longer than
- * one period of a 192 kHz timer (IRQSOFF_RULE_CYCLES: docs/DESIGN's "5.2
- * us rule", in cycles of the TSC, which under QEMU's -icount shift=0 are
- * instructions and nanoseconds).
+ * one period of a 192 kHz timer (IRQSOFF_RULE_CYCLES: the design's "5.2
+ * us rule", docs/PERFORMANCE.md; in cycles of the TSC, which under QEMU's
+ * -icount shift=0 are instructions and nanoseconds).
  *
  * A few functions must keep interrupts off for long, by design, and say
  * so: their sections are counted apart, by name (irqsoff_show() lists
