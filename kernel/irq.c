@@ -55,12 +55,11 @@ static void pic_check_mask(unsigned int line, bool masked)
  * priority would stay blocked. Program the chips to end each interrupt by
  * themselves (which also ends this one) and say so.
  */
-static inline __attribute__((always_inline)) void
-pic_check_eoi(unsigned int line)
+static void pic_check_eoi(unsigned int line)
 {
 	u16 busy = (u16)(1u << line);
 
-	if (likely(eoi_checked & busy) || pic_auto_eoi_on())
+	if ((eoi_checked & busy) || pic_auto_eoi_on())
 		return;
 	eoi_checked |= busy;
 	if (line >= 8)

@@ -249,8 +249,7 @@ extern char interrupt_return[];	/* entry.asm: the path to iret */
  * iret: asm/irqsoff.h adds the few outside the two TSC reads
  * (IRQSOFF_IRQ_UNTIMED).
  */
-static inline __attribute__((always_inline)) void
-x86_irq(struct pt_regs *regs, unsigned int line)
+static void x86_irq(struct pt_regs *regs, unsigned int line)
 {
 	u32 entry = irq_entry_tsc;
 

@@ -51,7 +51,7 @@
  * from the stub's first instruction to iret. Counted under -icount by
  * tests/kernel/test_irqsoff.c, which fails when the code changes it.
  */
-#define IRQSOFF_IRQ_UNTIMED	51
+#define IRQSOFF_IRQ_UNTIMED	54
 
 /* What opened the section now open (struct irqsoff_cpu.open). */
 #define IRQSOFF_NONE		0
