@@ -31,7 +31,7 @@ static int cmd_sampler(struct seq *out, int argc, char **argv)
 	sampler_show(out);
 	return 0;
 }
-SHELL_COMMAND(sampler, "timer sampler: blocks, overruns, tick jitter "
+SHELL_COMMAND(sampler, "timer sampler: blocks, overruns, jitter "
 	      "(reset: its extremes)", "sampler [reset]", cmd_sampler);
 
 SHELL_VIEW(refill, "the refill thread and the exclusive rooms it watches",

@@ -215,8 +215,8 @@ void irqsoff_show(struct seq *out)
 	if (!r.nr_top) {
 		seq_puts(out, "  none recorded\n");
 	} else {
-		seq_printf(out, "  the longest sites (over %u cycles; seen: how "
-			   "many such sections):\n", IRQSOFF_FLOOR_CYCLES);
+		seq_printf(out, "  the longest sites (over %u cycles; seen: "
+			   "how many such sections):\n", IRQSOFF_FLOOR_CYCLES);
 		seq_printf(out, "  %10s %7s  %-28s %s\n", "cycles", "seen",
 			   "interrupts off at", "back on at");
 	}

@@ -15,7 +15,8 @@
  */
 #include <lib/string.h>
 
-#define STRING_FN	__attribute__((optimize("no-tree-loop-distribute-patterns")))
+#define STRING_FN \
+	__attribute__((optimize("no-tree-loop-distribute-patterns")))
 
 /* A word that may alias anything, as memset and memcpy must. */
 typedef u32 __attribute__((may_alias)) str_word_t;

@@ -75,7 +75,8 @@ int timer_add_tick_handler(const struct tick_handler *h)
 		return -EINVAL;
 	local_irq_save(flags);
 	for (unsigned int i = 0; i < nr_tick_handlers; i++)
-		if (tick_handlers[i] == h || tick_handlers[i]->order == h->order)
+		if (tick_handlers[i] == h ||
+		    tick_handlers[i]->order == h->order)
 			ret = -EEXIST;
 	if (!ret && nr_tick_handlers == TIMER_MAX_TICK_HANDLERS)
 		ret = -EBUSY;

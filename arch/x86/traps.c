@@ -206,7 +206,7 @@ static void __noreturn x86_exception(struct pt_regs *regs)
 
 /*
  * The interrupt on line, which entered at TSC entry, is on its way to an
- * iret at ip that turns interrupts back on (arch/x86/traps.c). If its own
+ * iret at ip that turns interrupts back on. If its own
  * section is still open, close it here: the common case, kept short, as
  * it runs on every interrupt. Otherwise it switched threads inside: its
  * section was closed where interrupts came back on, in the thread switched
@@ -246,17 +246,21 @@ extern char interrupt_return[];	/* entry.asm: the path to iret */
  * comes back to its iret is another's.
  *
  * The figure is the whole path, from the stub's first instruction to
- * iret: asm/irqsoff.h adds the few outside the two TSC reads
- * (IRQSOFF_IRQ_UNTIMED).
+ * iret: irqsoff_irq_end() adds the few outside the two TSC reads
+ * (IRQSOFF_IRQ_UNTIMED, asm/irqsoff.h). An interrupt raised by software
+ * (int) with interrupts off is part of its caller's section, and is not
+ * timed.
  */
 static void x86_irq(struct pt_regs *regs, unsigned int line)
 {
 	u32 entry = irq_entry_tsc;
+	bool irqs_were_on = regs->eflags & X86_EFLAGS_IF;
 
-	irqsoff_irq_begin(line, entry);
+	if (irqs_were_on)
+		irqsoff_irq_begin(line, entry);
 	irq_cost_start();
 	irq_dispatch(line);
-	if (regs->eflags & X86_EFLAGS_IF)
+	if (irqs_were_on)
 		irqsoff_irq_end(line, entry, (unsigned long)interrupt_return);
 }
 

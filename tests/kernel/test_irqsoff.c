@@ -80,7 +80,8 @@ static const struct irqsoff_site *site_in(const struct irqsoff_report *r,
 {
 	for (unsigned int i = 0; i < r->nr_top; i++)
 		if (r->top[i].kind == IRQSOFF_THREAD &&
-		    in_fn(r->top[i].begin_ip, fn) && in_fn(r->top[i].end_ip, fn))
+		    in_fn(r->top[i].begin_ip, fn) &&
+		    in_fn(r->top[i].end_ip, fn))
 			return &r->top[i];
 	return NULL;
 }

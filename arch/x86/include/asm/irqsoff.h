@@ -56,7 +56,7 @@
 /* What opened the section now open (struct irqsoff_cpu.open). */
 #define IRQSOFF_NONE		0
 #define IRQSOFF_THREAD		1	/* a cli by code that had them on */
-#define IRQSOFF_IRQ(line)	(2 + (line))	/* a hardware interrupt's entry */
+#define IRQSOFF_IRQ(line)	(2 + (line))	/* a hardware interrupt */
 
 struct irqsoff_cpu {
 	u32 since;		/* TSC (low word) when interrupts went off */
