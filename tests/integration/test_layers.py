@@ -14,10 +14,16 @@ NM = os.environ.get("NM", "i686-linux-gnu-nm")
 LAYERS = ("arch", "boot", "kernel", "mm", "drivers", "lib")
 
 
-def nm(args, path):
-    out = subprocess.run([NM] + args + [path], capture_output=True,
+def nm_all(args, objs):
+    """{object: [symbol, ...]} from one nm run over every object."""
+    out = subprocess.run([NM, "-A"] + args + objs, capture_output=True,
                          text=True, check=True).stdout
-    return [line.split()[-1] for line in out.splitlines() if line.strip()]
+    found = {o: [] for o in objs}
+    for line in out.splitlines():
+        path, _, rest = line.partition(":")
+        if rest.split():
+            found[path].append(rest.split()[-1])
+    return found
 
 
 def objects():
@@ -34,21 +40,22 @@ def rel(path):
     return os.path.relpath(path, BUILD)
 
 
-def definitions(objs):
-    """{symbol: object defining it} for every global definition."""
+def symbols():
+    """(objects, {symbol: object defining it}, {object: undefined})."""
+    objs = objects()
     where = {}
-    for o in objs:
-        for sym in nm(["-g", "--defined-only"], o):
+    for o, syms in nm_all(["-g", "--defined-only"], objs).items():
+        for sym in syms:
             where[sym] = rel(o)
-    return where
+    return objs, where, nm_all(["-u"], objs)
 
 
-def calls_into(objs, where, allowed):
-    """(object, symbol, definer) for each undefined symbol of objs defined
-    in an object that allowed(definer) refuses."""
+def calls_into(objs, where, undefined, allowed):
+    """Each undefined symbol of objs defined in an object that
+    allowed(definer) refuses, as "object calls symbol (definer)"."""
     bad = []
     for o in objs:
-        for sym in nm(["-u"], o):
+        for sym in undefined[o]:
             definer = where.get(sym)
             if definer and not allowed(definer):
                 bad.append("%s calls %s (%s)" % (rel(o), sym, definer))
@@ -61,32 +68,30 @@ def check(bad, rule):
 
 
 def test_arch_calls_no_driver_but_the_console_layer():
-    objs = objects()
-    where = definitions(objs)
+    objs, where, undefined = symbols()
     arch = [o for o in objs if rel(o).startswith("arch/")]
-    check(calls_into(arch, where, lambda d: not d.startswith("drivers/") or
+    check(calls_into(arch, where, undefined,
+                     lambda d: not d.startswith("drivers/") or
                      d == "drivers/console.o"),
           "arch/ reaches a driver (only drivers/console.o is allowed)")
 
 
 def test_timer_calls_none_of_its_tick_users():
-    objs = objects()
-    where = definitions(objs)
+    objs, where, undefined = symbols()
     timer = [o for o in objs if rel(o) == "arch/x86/timer.o"]
     if not timer:
         raise TestFailure("no arch/x86/timer.o in %s" % BUILD)
-    check(calls_into(timer, where, lambda d: d not in (
+    check(calls_into(timer, where, undefined, lambda d: d not in (
         "kernel/sched.o", "drivers/sampler.o")),
           "the timer calls a tick user by name (they register)")
 
 
 def test_lib_calls_nothing_above_it():
-    objs = objects()
-    where = definitions(objs)
+    objs, where, undefined = symbols()
     lib = [o for o in objs if rel(o).startswith("lib/")]
     bad = []
     for o in lib:
-        for sym in nm(["-u"], o):
+        for sym in undefined[o]:
             definer = where.get(sym)
             if sym.startswith("__") and definer is None:
                 continue        # libgcc: __udivdi3 and friends
