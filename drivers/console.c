@@ -31,6 +31,7 @@
 #define INPUT_RING_SIZE 256	/* a power of two */
 
 static struct console *consoles;
+static struct console *volatile emergency_console;	/* polled, stateless */
 static char input_ring[INPUT_RING_SIZE];
 static volatile unsigned int input_head, input_tail;
 static struct wait_queue_head input_wait =
@@ -89,6 +90,22 @@ void console_write(const char *text, size_t len)
 {
 	for (struct console *c = consoles; c; c = c->next)
 		c->write(text, len);
+}
+
+struct console *console_set_emergency(struct console *con)
+{
+	struct console *old = emergency_console;
+
+	emergency_console = con;
+	return old;
+}
+
+void console_emergency_write(const char *text, size_t len)
+{
+	struct console *con = emergency_console;
+
+	if (con)
+		con->write(text, len);
 }
 
 /* Ctrl-C for a reader in an interruptible wait: interrupt it instead. */

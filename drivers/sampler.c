@@ -20,6 +20,7 @@
  * shell without care for a torn 64-bit value: they are statistics.
  */
 #include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <asm/tsc.h>
 #include <drivers/sampler.h>
 #include <kernel/arch.h>
@@ -81,13 +82,14 @@ static void sampler_block_handoff(struct sampler *s, struct sampler_block *b)
 		s->notify(s);
 }
 
-/* A current block with space: a fresh one, or the fallback's reused one. */
-static bool sampler_block_ready(struct sampler *s)
+/*
+ * The current block is full, or there is none: a fresh one, or the
+ * fallback's reused one. Out of line: once a block.
+ */
+static __attribute__((noinline)) bool sampler_block_next(struct sampler *s)
 {
 	struct sampler_block *full = s->cur;
 
-	if (full && full->count < SAMPLES_PER_BLOCK)
-		return true;
 	if (sampler_block_grow(s)) {
 		if (full)
 			sampler_block_handoff(s, full);
@@ -103,23 +105,38 @@ static bool sampler_block_ready(struct sampler *s)
 	return true;
 }
 
-void sampler_record(struct sampler *s, u32 tick, u64 now)
+/*
+ * One sample. Inline in the tick (sampler_tick()): it runs 192,000 times
+ * a second at the top rate, and its common case, a block with room, is a
+ * few stores (docs/PERFORMANCE.md, "The 5.2 us budget").
+ */
+static inline __attribute__((always_inline)) void
+__sampler_record(struct sampler *s, u32 tick, u64 now)
 {
 	u64 delta = now - s->last_tsc;
 	bool first = s->last_tsc == 0;
+	struct sampler_block *b = s->cur;
+	struct sample *smp;
 
 	s->last_tsc = now;
-	if (first)
+	if (unlikely(first))
 		return;		/* a delta needs two ticks */
-	if (!sampler_block_ready(s)) {
-		s->no_block++;
-		return;
+	if (unlikely(!b || b->count == SAMPLES_PER_BLOCK)) {
+		if (!sampler_block_next(s)) {
+			s->no_block++;
+			return;
+		}
+		b = s->cur;
 	}
-	s->cur->samples[s->cur->count].tick = tick;
-	s->cur->samples[s->cur->count].delta =
-		delta > 0xffffffffu ? 0xffffffffu : (u32)delta;
-	s->cur->count++;
+	smp = &b->samples[b->count++];
+	smp->tick = tick;
+	smp->delta = delta > 0xffffffffu ? 0xffffffffu : (u32)delta;
 	s->samples++;
+}
+
+void sampler_record(struct sampler *s, u32 tick, u64 now)
+{
+	__sampler_record(s, tick, now);
 }
 
 void sampler_release_current(struct sampler *s)
@@ -251,6 +268,20 @@ unsigned int sampler_drain(struct sampler *s, unsigned int max)
 
 /* ------------------------------------------------------------ counters */
 
+/*
+ * The TSC's rate: cycles per tick times the ticks per second the PIT
+ * really gives, PIT_INPUT_HZ / divisor (not timer_hz, which the divisor
+ * only comes near: 3.6% off at hz=192000). Split so that nothing
+ * overflows: cycles / samples, then the remainder.
+ */
+static u64 sampler_tsc_hz(u64 cycles, u64 samples)
+{
+	u64 q = cycles / samples, r = cycles % samples;
+	u64 div = timer_divisor();
+
+	return (q * PIT_INPUT_HZ + r * PIT_INPUT_HZ / samples) / div;
+}
+
 void sampler_get_stats(struct sampler *s, struct sampler_stats *st)
 {
 	unsigned long flags;
@@ -271,13 +302,28 @@ void sampler_get_stats(struct sampler *s, struct sampler_stats *st)
 	st->in_hand = st->queued + s->digesting + (s->cur ? 1 : 0);
 	st->gaps = s->gaps;
 	st->last = s->last;
-	st->all_min = s->sum_samples ? s->all_min : 0;
+	st->all_min = s->all_max ? s->all_min : 0;
 	st->all_max = s->all_max;
+	st->reset = s->reset;
+	st->since_tick = s->since_tick;
 	sum_cycles = s->sum_cycles;
 	sum_samples = s->sum_samples;
 	local_irq_restore(flags);
 	if (sum_samples)
-		st->tsc_hz = sum_cycles * timer_hz / sum_samples;
+		st->tsc_hz = sampler_tsc_hz(sum_cycles, sum_samples);
+}
+
+void sampler_reset_jitter(struct sampler *s)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	s->all_min = ~0u;
+	s->all_max = 0;
+	s->gaps = 0;
+	s->since_tick = (u32)jiffies;
+	s->reset = true;
+	local_irq_restore(flags);
 }
 
 bool sampler_stats_balanced(const struct sampler_stats *st)
@@ -305,7 +351,7 @@ static void sampler_wake(struct sampler *s __unused)
 void sampler_tick(void)
 {
 	if (sampler_running)
-		sampler_record(&sampler_live, (u32)jiffies, rdtsc());
+		__sampler_record(&sampler_live, (u32)jiffies, rdtsc());
 }
 
 /* The consumer: owns every block handed off by IRQ0, digests, frees it. */
@@ -320,14 +366,25 @@ static int sampler_thread_fn(void *arg)
 	return 0;
 }
 
+static const struct tick_handler sampler_tick_handler = {
+	.name = "sampler", .fn = sampler_tick, .order = SAMPLER_TICK_ORDER,
+};
+
+unsigned int sampler_room_target(unsigned int hz)
+{
+	unsigned int blocks = hz * SAMPLER_ROOM_MS / 1000 / SAMPLES_PER_BLOCK;
+
+	return MIN(MAX(blocks + 1, SAMPLER_ROOM_MIN), SAMPLER_ROOM_MAX);
+}
+
 void sampler_init(void)
 {
-	int room = excl_room_create(OWNER_IRQ(SAMPLER_IRQ), SAMPLER_ROOM_TARGET,
-				    "sampler");
+	unsigned int target = sampler_room_target(timer_hz);
+	int room = excl_room_create(OWNER_IRQ(SAMPLER_IRQ), target, "sampler");
 
 	if (room >= 0) {
 		excl_room_refill(room);
-		refill_register(room, SAMPLER_ROOM_TARGET);
+		refill_register(room, target);
 	} else {
 		pr_err("sampler: no exclusive room (%d)\n", room);
 	}
@@ -341,6 +398,7 @@ void sampler_init(void)
 	sampler_live.consumer = OWNER_THREAD(sampler_thread->tid);
 	sampler_live.notify = sampler_wake;
 	sampler_running = true;	/* the next tick starts sampling */
+	timer_add_tick_handler(&sampler_tick_handler);
 	pr_info("sampler: %u samples per block, thread %u\n",
 		(unsigned int)SAMPLES_PER_BLOCK, sampler_thread->tid);
 }
@@ -390,7 +448,15 @@ void sampler_show(struct seq *out)
 	seq_cycles(out, "min", st.last.min, st.tsc_hz);
 	seq_cycles(out, "median", st.last.median, st.tsc_hz);
 	seq_cycles(out, "max", st.last.max, st.tsc_hz);
-	seq_puts(out, "  since boot:\n");
+	if (st.reset)
+		seq_printf(out, "  since the reset at tick %u:\n",
+			   st.since_tick);
+	else
+		seq_puts(out, "  since boot:\n");
+	if (!st.all_max) {
+		seq_puts(out, "  none digested yet\n");
+		return;
+	}
 	seq_cycles(out, "min", st.all_min, st.tsc_hz);
 	seq_cycles(out, "max", st.all_max, st.tsc_hz);
 }

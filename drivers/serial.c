@@ -44,6 +44,7 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
 	outb(COM1 + UART_IER, IER_RX);
 	console_register(&serial_console);
+	console_set_emergency(&serial_console);	/* polled: always works */
 }
 
 static void serial_putc(char c)
@@ -77,7 +78,7 @@ static void serial_interrupt(unsigned int line __unused, void *arg __unused)
 		console_input_push((char)inb(COM1 + UART_DATA));
 }
 
-/* Called by arch_init() once the PIC is set up (see kernel/irq.h). */
+/* Called by kmain() once the PIC is set up (see drivers/console.h). */
 int serial_irq_init(void)
 {
 	return irq_register(4, serial_interrupt, NULL, "serial");

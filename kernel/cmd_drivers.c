@@ -18,8 +18,21 @@
 SHELL_VIEW(kbd, "keyboard counters: received, delivered, dropped, queued",
 	   kbd_show);
 
-SHELL_VIEW(sampler, "timer sampler: blocks, overruns, tick jitter",
-	   sampler_show);
+static int cmd_sampler(struct seq *out, int argc, char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "reset")))
+		return -EINVAL;
+	if (argc == 2) {
+		sampler_reset_jitter(&sampler_live);
+		seq_puts(out, "sampler: jitter extremes and missing ticks "
+			 "start afresh\n");
+		return 0;
+	}
+	sampler_show(out);
+	return 0;
+}
+SHELL_COMMAND(sampler, "timer sampler: blocks, overruns, jitter "
+	      "(reset: its extremes)", "sampler [reset]", cmd_sampler);
 
 SHELL_VIEW(refill, "the refill thread and the exclusive rooms it watches",
 	   refill_show);

@@ -22,6 +22,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <lib/format.h>
 #include <trace/events.h>
 
 struct irq_desc {
@@ -33,6 +34,8 @@ struct irq_desc {
 
 static struct irq_desc irq_desc[NR_IRQ_LINES];
 static u16 eoi_checked;		/* lines whose first end of interrupt was */
+bool irq_took_page;		/* the interrupt being served took a page */
+struct irq_line_costs irq_costs[NR_IRQ_LINES];
 
 /* After pic_unmask(line) or pic_mask(line): is the chip's bit right? */
 static void pic_check_mask(unsigned int line, bool masked)
@@ -146,17 +149,118 @@ void irq_dispatch(unsigned int line)
 		sched_irq_exit();
 }
 
+void irq_note_page(void)
+{
+	if (in_interrupt())
+		irq_took_page = true;
+}
+
+/* Interrupts off: the counters of c, not its recent costs. */
+static void irq_cost_counts(struct irq_cost *dst, const struct irq_cost *c)
+{
+	dst->timed = c->timed;
+	dst->min = c->min;
+	dst->max = c->max;
+}
+
 void irq_get_stats(unsigned int line, struct irq_stats *st)
+{
+	const struct irq_stats *src;
+	const struct irq_line_costs *c;
+	unsigned long flags;
+
+	*st = (struct irq_stats){ 0 };
+	if (line >= NR_IRQ_LINES)
+		return;
+	src = &irq_desc[line].stats;
+	c = &irq_costs[line];
+	local_irq_save(flags);
+	st->count = src->count;
+	st->spurious = src->spurious;
+	st->unhandled = src->unhandled;
+	irq_cost_counts(&st->cost, &c->plain);
+	irq_cost_counts(&st->cost_switch, &c->switched);
+	irq_cost_counts(&st->cost_page, &c->page);
+	local_irq_restore(flags);
+	for (unsigned int i = 0; i < IRQ_COST_RECENT; i++) {
+		st->cost.recent[i] = c->plain.recent[i];
+		st->cost_switch.recent[i] = c->switched.recent[i];
+		st->cost_page.recent[i] = c->page.recent[i];
+	}
+}
+
+/* Interrupts off. The recent ring is ignored once timed is 0. */
+static void irq_cost_reset(struct irq_cost *c)
+{
+	c->timed = 0;
+	c->min = c->max = 0;
+}
+
+void irq_reset_costs(void)
 {
 	unsigned long flags;
 
-	if (line >= NR_IRQ_LINES) {
-		*st = (struct irq_stats){ 0 };
-		return;
+	for (unsigned int line = 0; line < NR_IRQ_LINES; line++) {
+		struct irq_line_costs *c = &irq_costs[line];
+
+		local_irq_save(flags);	/* one line at a time: short */
+		irq_cost_reset(&c->plain);
+		irq_cost_reset(&c->switched);
+		irq_cost_reset(&c->page);
+		local_irq_restore(flags);
 	}
-	local_irq_save(flags);
-	*st = irq_desc[line].stats;
-	local_irq_restore(flags);
+}
+
+u32 irq_cost_median(const struct irq_cost *c)
+{
+	u32 v[IRQ_COST_RECENT];
+	unsigned int n = MIN(c->timed, (unsigned long)IRQ_COST_RECENT);
+
+	if (!n)
+		return 0;
+	for (unsigned int i = 0; i < n; i++) {	/* insertion sort */
+		unsigned int j = i;
+
+		for (; j > 0 && v[j - 1] > c->recent[i]; j--)
+			v[j] = v[j - 1];
+		v[j] = c->recent[i];
+	}
+	return v[n / 2];
+}
+
+static void irq_show_cost(struct seq *out, unsigned int line,
+			  const char *name, const char *what,
+			  const struct irq_cost *c)
+{
+	char label[24];
+
+	if (!c->timed)
+		return;
+	snprintf(label, sizeof(label), "%s%s", name, what);
+	seq_printf(out, "%3u  %-20s %9lu %8u %8u %8u\n", line, label, c->timed,
+		   c->min, irq_cost_median(c), c->max);
+}
+
+/* The second table of irqstat: what each line's interrupts cost. */
+static void irq_show_costs(struct seq *out)
+{
+	struct irq_stats st;
+
+	seq_printf(out, "cost in TSC cycles, from entry until interrupts are "
+		   "back on (median: last %u)\n", IRQ_COST_RECENT);
+	seq_printf(out, "IRQ  %-20s %9s %8s %8s %8s\n", "name", "timed", "min",
+		   "median", "max");
+	for (unsigned int line = 0; line < NR_IRQ_LINES; line++) {
+		const struct irq_desc *d = &irq_desc[line];
+		const char *name = d->handler ? d->name : "-";
+
+		irq_get_stats(line, &st);
+		irq_show_cost(out, line, name, ", plain", &st.cost);
+		irq_show_cost(out, line, name, ", switching",
+			      &st.cost_switch);
+		irq_show_cost(out, line, name, ", with a page",
+			      &st.cost_page);
+	}
 }
 
 void irq_show_stats(struct seq *out)
@@ -177,4 +281,5 @@ void irq_show_stats(struct seq *out)
 			   st.unhandled,
 			   mask & (1u << line) ? "masked" : "open");
 	}
+	irq_show_costs(out);
 }

@@ -6,7 +6,11 @@
  * .kallsyms section, and the second link includes them. The section sits
  * after .data, so adding it does not move any code and the addresses stay
  * true. A lookup is a binary search.
+ *
+ * lib/vsprintf.c prints %pS through it, once kallsyms_init() has set its
+ * hook: lib/ does not call up into the kernel by name.
  */
+#include <kernel/kallsyms.h>
 #include <lib/format.h>
 
 struct kallsyms_table {
@@ -38,4 +42,9 @@ const char *symbol_lookup(unsigned long addr, unsigned long *offset)
 	if (offset)
 		*offset = addr - kallsyms.addresses[lo];
 	return kallsyms.names + kallsyms.name_offsets[lo];
+}
+
+void kallsyms_init(void)
+{
+	format_set_symbol_lookup(symbol_lookup);
 }

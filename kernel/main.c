@@ -17,6 +17,8 @@
 #include <kernel/arch.h>
 #include <kernel/bootmem.h>
 #include <kernel/cmdline.h>
+#include <kernel/irqsoff.h>
+#include <kernel/kallsyms.h>
 #include <kernel/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/refill.h>
@@ -40,6 +42,7 @@ void kmain(u32 magic, u32 mbi_phys)
 {
 	const struct multiboot_info *mbi;
 
+	kallsyms_init();	/* %pS names functions from here on */
 	serial_init();
 	vga_init();
 	print_banner();
@@ -55,6 +58,8 @@ void kmain(u32 magic, u32 mbi_phys)
 		ktest_early();	/* test build: fault=early-... faults here */
 
 	arch_init();
+	if (serial_irq_init())	/* once the PIC is set up */
+		pr_warn("serial: IRQ4 unavailable, input stays polled\n");
 	if (bootmem_init(mbi))
 		panic("no memory to manage");
 	if (sched_init())	/* threads; GFP_KERNEL may sleep from here on */
@@ -65,6 +70,7 @@ void kmain(u32 magic, u32 mbi_phys)
 	keyboard_init();
 	sampler_init();
 	refill_init();
+	irqsoff_init();	/* boot is over: trace interrupts-off sections */
 	/* The shell gets a thread and a guarded stack; boot ends here. */
 	kthread_handover("shell", shell_run);
 }

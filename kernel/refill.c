@@ -15,6 +15,7 @@
  *
  * Locking: none; one CPU. `wanted` is one word written with plain stores.
  */
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/refill.h>
 #include <kernel/sched.h>
@@ -97,6 +98,8 @@ void *refill_irq_page(int room)
 	page = alloc_page(GFP_ATOMIC | GFP_EXCLUSIVE | __GFP_NOWARN);
 	if (room >= 0)
 		refill_check(room);	/* wake the refill thread if low */
+	if (page)
+		irq_note_page();	/* irqstat counts this one apart */
 	return page ? page_address(page) : NULL;
 }
 

@@ -24,6 +24,7 @@
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
+#include <asm/timer.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/printk.h>
@@ -42,6 +43,13 @@ static bool sched_up;
 static bool creating_idle;	/* see sched_init() */
 static unsigned int slice_used;
 volatile unsigned long idle_halts;
+/*
+ * The threads asleep with a timeout, soonest first, linked through
+ * timer_next: the tick looks at the head only. A thread is on it from the
+ * moment schedule_timeout() arms its wake_at until it runs again (it takes
+ * itself off) or the tick takes it off to wake it. Interrupts off.
+ */
+static struct thread *timer_head;
 
 void switch_to(unsigned long *prev_esp, unsigned long next_esp);
 
@@ -55,7 +63,8 @@ bool sched_ready(void)
 	return sched_up;
 }
 
-static unsigned int slice_ticks(void)
+/* Inline: the tick asks on every tick a thread runs. */
+static inline __attribute__((always_inline)) unsigned int slice_ticks(void)
 {
 	unsigned int t = timer_hz * SCHED_SLICE_MS / 1000;
 
@@ -284,6 +293,31 @@ static void busy_wait_until(unsigned long end, bool poll)
 	local_irq_restore(flags);
 }
 
+/* Interrupts off. Put t, whose wake_at is set, on the timer list. */
+static void timer_insert(struct thread *t)
+{
+	struct thread **p = &timer_head;
+
+	while (*p && (long)((*p)->wake_at - t->wake_at) <= 0)
+		p = &(*p)->timer_next;
+	t->timer_next = *p;
+	*p = t;
+	t->timer_queued = true;
+}
+
+/* Interrupts off. Take t off the timer list, if it is still there. */
+static void timer_remove(struct thread *t)
+{
+	struct thread **p = &timer_head;
+
+	if (!t->timer_queued)
+		return;
+	while (*p != t)
+		p = &(*p)->timer_next;
+	*p = t->timer_next;
+	t->timer_queued = false;
+}
+
 long schedule_timeout(long ticks)
 {
 	unsigned long flags, deadline = jiffies + (unsigned long)ticks;
@@ -302,9 +336,11 @@ long schedule_timeout(long ticks)
 			current->wake_at = deadline ? deadline : 1;
 			if (!current->wait_on)
 				current->wait_on = "timeout";
+			timer_insert(current);
 		}
 		__schedule(false);
 		current->wake_at = 0;
+		timer_remove(current);
 		local_irq_restore(flags);
 	}
 	left = (long)(deadline - jiffies);
@@ -335,19 +371,22 @@ void msleep(unsigned int ms)
 		wait_event_timeout(sleep, false, (long)(end - jiffies));
 }
 
-/* Interrupts off (timer interrupt). Wake threads whose timeout passed. */
+/*
+ * Interrupts off (timer interrupt). Wake the threads whose timeout has
+ * passed: the soonest are at the head, so a tick with none due costs a
+ * compare. One woken by wake_up() meanwhile (its wake_at now 0) leaves
+ * the list here too, unwoken.
+ */
 static void wake_timeouts(void)
 {
-	for (unsigned int i = 0; i < MAX_THREADS; i++) {
-		struct thread *t = &thread_table[i];
+	struct thread *t;
 
-		if (t->used && t->wake_at && t->state == THREAD_SLEEPING &&
-		    (long)(jiffies - t->wake_at) >= 0)
+	while ((t = timer_head) && (long)(jiffies - t->wake_at) >= 0) {
+		timer_head = t->timer_next;
+		t->timer_queued = false;
+		if (t->wake_at && t->state == THREAD_SLEEPING)
 			sched_wake_thread(t);
 	}
-	if (boot_thread.wake_at && boot_thread.state == THREAD_SLEEPING &&
-	    (long)(jiffies - boot_thread.wake_at) >= 0)
-		sched_wake_thread(&boot_thread);
 }
 
 void sched_tick(void)
@@ -508,6 +547,10 @@ bool thread_interrupt(struct thread *t)
  * makes that inner call a no-op, and keeps the idle thread off the run
  * queue (it runs only when the queue is empty).
  */
+static const struct tick_handler sched_tick_handler = {
+	.name = "sched", .fn = sched_tick, .order = SCHED_TICK_ORDER,
+};
+
 int sched_init(void)
 {
 	struct thread *idle;
@@ -525,6 +568,7 @@ int sched_init(void)
 	idle_thread = idle;
 	mm_set_sleep_ops(&sched_mm_sleep_ops);
 	sched_up = true;
+	timer_add_tick_handler(&sched_tick_handler);
 	pr_info("sched: round robin, %u ms slices, idle thread %u\n",
 		SCHED_SLICE_MS, idle->tid);
 	return 0;

@@ -83,10 +83,18 @@ static void put_num(struct out *o, unsigned long long v, unsigned int base,
 		pad(o, sp->width - len, ' ');
 }
 
+/* Set by the kernel at boot (kernel/kallsyms.c); NULL: bare addresses. */
+static format_symbol_fn symbol_name;
+
+void format_set_symbol_lookup(format_symbol_fn fn)
+{
+	symbol_name = fn;
+}
+
 static void put_symbol(struct out *o, unsigned long addr)
 {
 	unsigned long off;
-	const char *name = symbol_lookup(addr, &off);
+	const char *name = symbol_name ? symbol_name(addr, &off) : NULL;
 	struct spec hex = { .precision = -1 };
 	struct spec plain = { .precision = -1 };
 

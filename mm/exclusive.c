@@ -268,17 +268,35 @@ void page_poison(struct page *page)
 	page->flags |= PG_poisoned;
 }
 
-/* Is the poison intact? If not, *offset is the first changed byte. */
+/*
+ * Is the poison intact? If not, *offset is the first changed byte.
+ *
+ * This runs where an exclusive page that was freed is handed out again,
+ * maybe in an interrupt handler (its room empty, the hot room's top page
+ * poisoned), so it is kept short: a word at a time, eight to a step,
+ * folding each into an AND and an OR (two instructions a word). Every
+ * word equals the poison exactly when both folds do: the AND keeps no bit
+ * the poison lacks unless every word has it, the OR gains none unless one
+ * word has it. Only a page found changed is searched byte by byte.
+ */
 bool page_poison_intact(const struct page *page, unsigned int *offset)
 {
+	const u32 poison = PAGE_POISON * 0x01010101u;
+	const u32 *w = page_address(page), *end = w + PAGE_SIZE / sizeof(u32);
 	const u8 *p = page_address(page);
+	u32 all = ~0u, any = 0;
 	unsigned int i;
 
-	for (i = 0; i < PAGE_SIZE; i++) {
-		if (p[i] != PAGE_POISON) {
-			*offset = i;
-			return false;
-		}
+#define POISON_FOLD(k)	(all &= w[k], any |= w[k])
+	for (; w < end; w += 8) {	/* written out: -Og does not unroll */
+		POISON_FOLD(0); POISON_FOLD(1); POISON_FOLD(2); POISON_FOLD(3);
+		POISON_FOLD(4); POISON_FOLD(5); POISON_FOLD(6); POISON_FOLD(7);
 	}
-	return true;
+#undef POISON_FOLD
+	if (all == poison && any == poison)
+		return true;
+	for (i = 0; i < PAGE_SIZE && p[i] == PAGE_POISON; i++)
+		;
+	*offset = i;
+	return false;
 }

@@ -11,6 +11,10 @@
 ; were a return address), so a backtrace taken inside a handler walks on
 ; through the code the interrupt stopped.
 ;
+; Right after PUSHA (the 4th instruction of an IRQ's path), the TSC's low
+; word goes to irq_entry_tsc: the moment the interrupt entered, for the
+; interrupts-off tracer and each handler's cost (arch/x86/traps.c).
+;
 ; All gates are interrupt gates: the CPU clears IF on entry, and IRET puts
 ; the interrupted EFLAGS back. The double fault (vector 8) is a task gate
 ; to double_fault_task, on a stack of its own (see asm/desc.h).
@@ -21,6 +25,7 @@ KERNEL_DS	equ 0x10
 section .text
 extern x86_interrupt
 extern x86_double_fault
+extern irq_entry_tsc
 
 %macro STUB_NOERR 1
 isr_stub_%1:
@@ -48,6 +53,8 @@ isr_stub_%1:
 
 interrupt_common:
 	pusha
+	rdtsc				; EAX, EDX are saved: free to use
+	mov [irq_entry_tsc], eax
 	push ds
 	push es
 	push fs

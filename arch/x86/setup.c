@@ -3,8 +3,9 @@
  *
  * Order: the GDT (flat segments, TSSs) before the IDT that names its
  * selectors; the PIC remapped and fully masked before interrupts can be
- * enabled; the timer and the serial receive line registered (which unmasks
- * them); then STI. From here on jiffies advance at timer_hz.
+ * enabled; the timer registered (which unmasks IRQ0); then STI. From here
+ * on jiffies advance at timer_hz. The drivers register their own lines
+ * afterwards (kmain): this layer names none of them.
  */
 #include <asm/desc.h>
 #include <asm/i8259.h>
@@ -21,8 +22,6 @@ void arch_init(void)
 	idt_init();
 	pic_init();
 	timer_init();
-	if (serial_irq_init())
-		pr_warn("serial: IRQ4 unavailable, input stays polled\n");
 	local_irq_enable();
 	pr_info("x86: GDT, IDT (%u exceptions, %u IRQs), PIC at 0x%x, "
 		"PIT at %u Hz (divisor %u)\n", NR_EXCEPTIONS, NR_IRQS,

@@ -40,10 +40,12 @@
  * consoles (kernel/printk.c).
  *
  * An exception while an oops is being printed does not start a second one
- * (it could recurse forever): oops_depth catches it, one line goes straight
- * to the serial port, and the CPU halts.
+ * (it could recurse forever): oops_depth catches it, one line goes out
+ * through the console layer's emergency output (the serial port, polled,
+ * past the log ring), and the CPU halts.
  */
 #include <asm/desc.h>
+#include <asm/irqsoff.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
@@ -139,14 +141,17 @@ static void show_context(const struct pt_regs *regs)
 	       lock ? ")" : "");
 }
 
-/* An exception inside the oops itself: say so without printk, and stop. */
+/*
+ * An exception inside the oops itself: say so without printk, through the
+ * console layer's emergency output (the serial port, polled), and stop.
+ */
 static void __noreturn oops_nested(unsigned int vector)
 {
 	static const char msg[] = "\nOops: nested exception during an oops: "
 				  "System halted\n";
 
 	(void)vector;
-	serial_write(msg, sizeof(msg) - 1);
+	console_emergency_write(msg, sizeof(msg) - 1);
 	for (;;) {	/* not arch_halt(): its flush could fault again */
 		local_irq_disable();
 		cpu_halt();
@@ -199,13 +204,73 @@ static void __noreturn x86_exception(struct pt_regs *regs)
 	oops(regs, regs_sp(regs), cr2, pf);
 }
 
+/*
+ * The interrupt on line, which entered at TSC entry, is on its way to an
+ * iret at ip that turns interrupts back on. If its own
+ * section is still open, close it here: the common case, kept short, as
+ * it runs on every interrupt. Otherwise it switched threads inside: its
+ * section was closed where interrupts came back on, in the thread switched
+ * to, and the one open now (opened by whoever switched back to it) ends at
+ * this iret.
+ */
+static inline __attribute__((always_inline)) void
+irqsoff_irq_end(unsigned int line, u32 entry, unsigned long ip)
+{
+	u32 cycles;
+
+	if (unlikely(irqsoff_cpu.open != IRQSOFF_IRQ(line) ||
+		     irqsoff_cpu.since != entry)) {
+		irqsoff_end(ip);
+		return;
+	}
+	cycles = irqsoff_clock() - entry + IRQSOFF_IRQ_UNTIMED;
+	irqsoff_cpu.sections++;
+	irqsoff_cpu.open = IRQSOFF_NONE;
+	irq_account(line, cycles, false);
+	if (unlikely(cycles > IRQSOFF_FLOOR_CYCLES))
+		irqsoff_irq_long(line, cycles, ip);
+}
+
+/* entry.asm: the TSC's low word as the latest interrupt entered. */
+u32 irq_entry_tsc;
+extern char interrupt_return[];	/* entry.asm: the path to iret */
+
+/*
+ * A hardware interrupt. The code it stopped had interrupts on (or it
+ * could not have come), so from its entry until they are back on it is
+ * one section with interrupts off (asm/irqsoff.h), and that length is its
+ * cost for irqstat (kernel/irq.c). Usually that is here, on the way out
+ * to iret; but when the scheduler switched threads inside it
+ * (sched_irq_exit()), the thread switched in turns them on, wherever it
+ * was, and closes the section there; the section open when this one
+ * comes back to its iret is another's.
+ *
+ * The figure is the whole path, from the stub's first instruction to
+ * iret: irqsoff_irq_end() adds the few outside the two TSC reads
+ * (IRQSOFF_IRQ_UNTIMED, asm/irqsoff.h). An interrupt raised by software
+ * (int) with interrupts off is part of its caller's section, and is not
+ * timed.
+ */
+static void x86_irq(struct pt_regs *regs, unsigned int line)
+{
+	u32 entry = irq_entry_tsc;
+	bool irqs_were_on = regs->eflags & X86_EFLAGS_IF;
+
+	if (irqs_were_on)
+		irqsoff_irq_begin(line, entry);
+	irq_cost_start();
+	irq_dispatch(line);
+	if (irqs_were_on)
+		irqsoff_irq_end(line, entry, (unsigned long)interrupt_return);
+}
+
 /* From entry.asm: every vector with an interrupt gate comes here. */
 void x86_interrupt(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + NR_IRQS)
-		irq_dispatch(v - IRQ_VECTOR_BASE);
+		x86_irq(regs, v - IRQ_VECTOR_BASE);
 	else
 		x86_exception(regs);
 }

@@ -29,6 +29,17 @@ void console_register(struct console *con);
 void console_unregister(struct console *con);
 /* Write to every console. The console owner only: see printk.h. */
 void console_write(const char *text, size_t len);
+/*
+ * The emergency output: one console whose write needs nothing to work (no
+ * lock, no state a fault may have left half changed: a polled UART), set
+ * by its driver. console_emergency_write() sends text straight to it,
+ * past the log ring and its owner, for a context that can trust nothing
+ * else, such as an exception inside the oops (arch/x86/traps.c); with
+ * none set, the text is dropped. Any context.
+ */
+/* Returns the one it replaces (NULL: none). */
+struct console *console_set_emergency(struct console *con);
+void console_emergency_write(const char *text, size_t len);
 
 #define CONSOLE_CTRL_C	0x03
 
@@ -62,6 +73,12 @@ bool console_reader_waiting(void);
 
 /* Serial port COM1 (drivers/serial.c). */
 void serial_init(void);
+/*
+ * Its receive interrupt, IRQ4: registered once the PIC is set up (kmain,
+ * after arch_init()); until then input is polled. 0 or irq_register()'s
+ * error.
+ */
+int serial_irq_init(void);
 void serial_write(const char *text, size_t len);
 /* Poll for a received byte: -1 if none. */
 int serial_poll(void);

@@ -28,7 +28,22 @@
 #include <types.h>
 
 #define SAMPLER_IRQ		0
-#define SAMPLER_ROOM_TARGET	8	/* pages in IRQ0's exclusive room */
+/*
+ * Pages in IRQ0's exclusive room: enough blocks for SAMPLER_ROOM_MS of
+ * ticks, so that the room outlasts the refill thread's wait for the CPU
+ * (a few threads' 10 ms slices) however fast the timer runs: 8 up to
+ * about 50 kHz, 16 at 192 kHz (a block every 2.6 ms); never more than 32.
+ */
+#define SAMPLER_ROOM_MIN	8
+#define SAMPLER_ROOM_MAX	32
+#define SAMPLER_ROOM_MS		40
+unsigned int sampler_room_target(unsigned int hz);
+/*
+ * The sampler is the tick's first user (asm/timer.h): the TSC it reads is
+ * then nearest the interrupt's entry, so the jitter it shows is the
+ * interrupt's, not the work of the users before it.
+ */
+#define SAMPLER_TICK_ORDER	10
 
 struct sample {
 	u32 tick;	/* jiffies when it was taken (low 32 bits) */
@@ -74,6 +89,8 @@ struct sampler {
 	u32 all_min, all_max;		/* over every block digested */
 	u64 sum_cycles, sum_samples;	/* for the TSC calibration */
 	unsigned long gaps;		/* ticks missing inside blocks */
+	bool reset;			/* all_*, gaps: since since_tick */
+	u32 since_tick;
 };
 
 struct sampler_stats {
@@ -81,8 +98,10 @@ struct sampler_stats {
 	unsigned long queued, overruns, lost, alloc_failures, no_block;
 	unsigned long gaps;
 	struct jitter last;
-	u32 all_min, all_max;
+	u32 all_min, all_max;		/* 0, 0: no block digested since */
 	u64 tsc_hz;			/* 0 until a block was digested */
+	bool reset;			/* extremes and gaps since since_tick */
+	u32 since_tick;
 };
 
 void sampler_setup(struct sampler *s, owner_t consumer, int room);
@@ -94,6 +113,13 @@ void sampler_release_current(struct sampler *s);
 unsigned int sampler_drain(struct sampler *s, unsigned int max);
 bool sampler_pending(struct sampler *s);
 void sampler_get_stats(struct sampler *s, struct sampler_stats *st);
+/*
+ * Start the extremes of the jitter (all_min, all_max) and the ticks
+ * missing afresh, from the next block digested on (the block being filled
+ * now included). The counts of samples and blocks are left alone. Any
+ * context.
+ */
+void sampler_reset_jitter(struct sampler *s);
 /* taken == digested + discarded + in_hand */
 bool sampler_stats_balanced(const struct sampler_stats *st);
 /* Sort the deltas of n samples and return min, median and max. */
@@ -102,7 +128,10 @@ struct jitter sampler_jitter(struct sample *samples, u32 n);
 /* The live sampler, fed from IRQ0. */
 extern struct sampler sampler_live;
 void sampler_init(void);
-/* Called by the timer interrupt on every tick (interrupts off). */
+/*
+ * On every tick, from the timer interrupt (interrupts off): registered at
+ * sampler_init() as a tick handler, order SAMPLER_TICK_ORDER.
+ */
 void sampler_tick(void);
 void sampler_show(struct seq *out);
 

@@ -56,7 +56,13 @@ bool sched_can_sleep(void);
 /* Times schedule()/schedule_timeout() refused to switch (atomic context). */
 extern unsigned long sched_atomic_refusals;
 
-/* Called by the timer interrupt on every tick (interrupts off). */
+/*
+ * On every tick, from the timer interrupt (interrupts off): registered at
+ * sched_init() as a tick handler (asm/timer.h), after the sampler: it
+ * only counts and may ask for a switch, which waits for the interrupt's
+ * exit anyway (sched_irq_exit()).
+ */
+#define SCHED_TICK_ORDER	20
 void sched_tick(void);
 /*
  * Called by irq_dispatch() on leaving the outermost interrupt handler,

@@ -53,6 +53,8 @@ struct thread {
 	bool interruptible;		/* its waits may be interrupted now */
 	volatile bool intr_pending;	/* interrupted: the wait ends, -EINTR */
 	unsigned long wake_at;		/* jiffies for a timeout, or 0 */
+	struct thread *timer_next;	/* the tick's list of timeouts */
+	bool timer_queued;		/* on it (kernel/sched.c) */
 	unsigned long ticks;		/* timer ticks spent running */
 	unsigned long switches;		/* times switched in */
 	struct list_head run_node;	/* on the run queue when ready */

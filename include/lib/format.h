@@ -3,9 +3,10 @@
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %% with flags '-', '0', width,
  * precision for %s, and length modifiers hh h l ll z.
- * %pS prints a code address as symbol+offset through symbol_lookup(),
- * which the kernel fills from its symbol table and host tests may leave
- * unresolved (the bare address is printed then).
+ * %pS prints a code address as symbol+offset through a hook the kernel
+ * sets at boot (format_set_symbol_lookup(), from kernel/kallsyms.c): lib/
+ * depends on nothing above it. Until the hook is set, %pS prints the bare
+ * address.
  */
 #ifndef LABYRINTH_LIB_FORMAT_H
 #define LABYRINTH_LIB_FORMAT_H
@@ -20,9 +21,12 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 #endif
 
 /*
- * Find the function containing addr. Returns its name and sets *offset,
- * or returns NULL. Provided by kernel/kallsyms.c (or a host test stub).
+ * A symbol lookup: the name of the function containing addr, with
+ * *offset set to addr's distance from its start; or NULL if none.
  */
-const char *symbol_lookup(unsigned long addr, unsigned long *offset);
+typedef const char *(*format_symbol_fn)(unsigned long addr,
+					unsigned long *offset);
+/* The lookup %pS uses (NULL: none, print the address). */
+void format_set_symbol_lookup(format_symbol_fn fn);
 
 #endif

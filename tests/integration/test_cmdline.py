@@ -5,7 +5,8 @@ import re
 from testlib import KERNEL, Qemu, params
 
 CASES = {
-    "hz=5": r"cmdline: bad value '5' for hz= \(expected 19\.\.10000\); keeping the default",
+    "hz=5": r"cmdline: bad value '5' for hz= \(expected 19\.\.198864\); keeping the default",
+    "hz=198865": r"cmdline: bad value '198865' for hz= \(expected 19\.\.198864\)",
     "loglevel=9": r"cmdline: bad value '9' for loglevel= \(expected 0\.\.7\); keeping the default",
     "bogus=1": r"cmdline: unknown parameter 'bogus' ignored",
     "hz=fast": r"cmdline: bad value 'fast' for hz=",

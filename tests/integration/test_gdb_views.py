@@ -25,9 +25,12 @@ TICKING = {
     # idle thread and back adds to both threads' switches.
     "ps": [(re.compile(r"^(.*?) +\d+ +\d+(  [0-9a-f]{8}-[0-9a-f]{8})$"),
             r"\1 <TICKS> <SWITCHES>\2")],
-    # The timer interrupt goes on counting while the shell prints (the
-    # spaces before a right-aligned count change with its digits).
-    "irqstat": [(re.compile(r"^(  0  timer) +\d+( .*)$"), r"\1 <COUNT>\2")],
+    # The timer interrupt goes on counting while the shell prints, and
+    # timing itself (the spaces before a right-aligned count change with
+    # its digits).
+    "irqstat": [(re.compile(r"^(  0  timer, (plain|switching|with a page) +)"
+                            r"\d+ +\d+ +\d+ +\d+$"), r"\1<COSTS>"),
+                (re.compile(r"^(  0  timer) +\d+( .*)$"), r"\1 <COUNT>\2")],
 }
 
 

@@ -4,9 +4,10 @@ Under QEMU's -icount shift=0,sleep=off one guest instruction is one
 nanosecond of virtual time and the TSC counts those nanoseconds exactly
 (a halted CPU skips ahead to the next timer deadline, so idle seconds cost
 no wall time). The test kernel's arch_timer suite, booted with `icount` so
-that it knows, times at least a second of ticks by the TSC and checks the
-PIT input counts per tick: a whole number, the divisor the kernel reports,
-the nearest to PIT_INPUT_HZ / hz (tests/kernel/test_arch.c). Here the rate
+that it knows, times a second of ticks (50,000 at most) by the TSC and
+checks the PIT input counts per tick: a whole number, the divisor the
+kernel reports, the nearest to PIT_INPUT_HZ / hz
+(tests/kernel/test_arch.c). Here the rate
 it measured is checked against the one the divisor must give, at several
 rates (100 Hz rounds the divisor up, 1000 and 10000 Hz down), and the
 worst rate error arch/x86/timer.c states is checked against the worst the

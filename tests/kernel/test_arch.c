@@ -17,6 +17,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sched_hooks.h>
+#include <kernel/kallsyms.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <tests/kernel/ktest.h>
@@ -124,8 +125,10 @@ static void time_ticks(struct tick_run *r, unsigned long n)
 	r->ns = t - t0;
 }
 
-/* The worst rate error over hz=19..10000, as timer.c states it. */
-#define TIMER_WORST_PPM	4180	/* hz=9985: divisor 119, 10026.74 Hz */
+#define TICKS_MAX	50000u	/* ticks timed at most */
+
+/* The worst rate error over hz=19..198864, as timer.c states it. */
+#define TIMER_WORST_PPM	83331	/* hz=183567: divisor 6, 198863.67 Hz */
 
 /*
  * The tick rate, against an independent clock. Under QEMU's -icount
@@ -137,8 +140,10 @@ static void time_ticks(struct tick_run *r, unsigned long n)
  * timer_hz by no more than timer.c says. No tick may be lost on the way.
  * Without -icount the TSC runs at a rate nobody knows: skipped
  * (tests/integration/test_timer.py runs it at several rates). At least
- * 200 ticks and a second, so that the few hundred instructions by which
- * the two ends may differ weigh under 0.01 count.
+ * 200 ticks and a second, or 50,000 ticks (a quarter of a second at the
+ * top rates: a second there is 200,000 interrupts to emulate), so that
+ * the few hundred instructions by which the two ends may differ weigh
+ * under 0.01 count and 2 ppm.
  *
  * QEMU's i8254 model, which rounds counts to nanoseconds, drops an
  * interrupt now and then: at hz=20 the one 0.5 s after the PIT is set, at
@@ -161,12 +166,14 @@ static void arch_jiffies_advance_at_timer_hz(struct ktest *t)
 			   "%u Hz: the timer is dead or fires once", timer_hz);
 		return;
 	}
-	time_ticks(&r, MAX(timer_hz, 200u));
+	time_ticks(&r, MIN(MAX(timer_hz, 200u), TICKS_MAX));
 	/* PIT counts per tick, in thousandths, rounded */
 	mc = (r.ns * PIT_INPUT_HZ + r.ticks * 500000ull) /
 	     (r.ticks * 1000000ull);
 	counts = (mc + 500) / 1000;
-	rate_uhz = r.ticks * 1000000000000000ull / r.ns; /* ticks <= 10^4 */
+	/* ticks * 10^15 / ns, in two steps: ticks reach 2 * 10^5 */
+	rate_uhz = r.ticks * 1000000000000ull / r.ns * 1000 +
+		   r.ticks * 1000000000000ull % r.ns * 1000 / r.ns;
 	ppm = ((long long)rate_uhz - timer_hz * 1000000ll) / timer_hz;
 	printk(KERN_NOTICE "        # %s: hz=%u: %lu ticks in %llu ns: "
 	       "%llu.%03llu PIT counts per tick (divisor %u), "

@@ -62,11 +62,42 @@ def irqstat_lines():
         lines.append("%3u  %-10s %12d %9d %9d  %s" % (
             line, cstr(d["name"]) if handler else "-", count, spur, unh,
             "masked" if mask & (1 << line) else "open"))
+    return lines + irq_cost_lines(desc)
+
+
+def cost_median(c):
+    """As irq_cost_median(): the middle of the recent costs, sorted."""
+    n = min(int(c["timed"]), length(c["recent"]))
+    if not n:
+        return 0
+    return sorted(int(c["recent"][i]) for i in range(n))[n // 2]
+
+
+def irq_cost_lines(desc):
+    """irqstat's second table (kernel/irq.c's irq_show_costs())."""
+    costs = val("irq_costs")
+    recent = length(costs[0]["plain"]["recent"])
+    lines = ["cost in TSC cycles, from entry until interrupts are back on "
+             "(median: last %u)" % recent,
+             "IRQ  %-20s %9s %8s %8s %8s" % ("name", "timed", "min",
+                                              "median", "max")]
+    for line in range(length(desc)):
+        d = desc[line]
+        name = cstr(d["name"]) if int(d["handler"]) else "-"
+        for field, what in (("plain", ", plain"), ("switched", ", switching"),
+                            ("page", ", with a page")):
+            c = costs[line][field]
+            if not int(c["timed"]):
+                continue
+            label = (name + what)[:23]
+            lines.append("%3u  %-20s %9d %8d %8d %8d" % (
+                line, label, int(c["timed"]), int(c["min"]), cost_median(c),
+                int(c["max"])))
     return lines
 
 
 class IrqStat(LabCommand):
-    """irqstat - interrupts per IRQ line: count, spurious, unhandled"""
+    """irqstat - interrupts per IRQ line, and what they cost"""
     name = "irqstat"
     shell_twin = True
 

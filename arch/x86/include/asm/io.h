@@ -4,6 +4,7 @@
 #ifndef LABYRINTH_ASM_IO_H
 #define LABYRINTH_ASM_IO_H
 
+#include <asm/irqsoff.h>
 #include <types.h>
 
 static inline void outb(u16 port, u8 value)
@@ -45,11 +46,18 @@ static inline void cpu_halt(void)
 	__asm__ volatile("hlt" : : : "memory");
 }
 
-/* Enable interrupts and halt; sti's one-instruction shadow makes the pair
- * atomic, so an interrupt cannot slip in between and leave us asleep. */
-static inline void cpu_safe_halt(void)
+/*
+ * Enable interrupts and halt; sti's one-instruction shadow makes the pair
+ * atomic, so an interrupt cannot slip in between and leave us asleep. The
+ * section with interrupts off that the sti ends is closed first (the
+ * tracer, asm/irqsoff.h), at the caller's address.
+ */
+static inline __attribute__((always_inline)) void
+__cpu_safe_halt(unsigned long ip)
 {
+	irqsoff_end(ip);
 	__asm__ volatile("sti; hlt" : : : "memory");
 }
+#define cpu_safe_halt()	__cpu_safe_halt(_THIS_IP_)
 
 #endif
