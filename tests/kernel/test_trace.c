@@ -17,6 +17,7 @@
 #include <mm/gfp.h>
 #include <mm/debug.h>
 #include <tests/kernel/ktest.h>
+#include <kernel/kallsyms.h>
 #include <trace/trace.h>
 #include "mm/internal.h"
 
