@@ -2,7 +2,7 @@
  * trace.c - the event trace in the kernel: the `trace` shell command, the
  * trace= parameter, and the clock the dump's header names.
  *
- * The ring and the trace points are portable (lib/trace.c,
+ * The ring and the trace points are portable (kernel/trace_ring.c,
  * include/trace/); the dump's text is mm/trace.c. Here only what needs the
  * kernel: the command line, the shell, and the TSC's rate, which the
  * kernel knows two ways: under QEMU's -icount shift=0 (the test kernel's

@@ -1,7 +1,7 @@
 /*
  * trace.c - the event trace as text: the dump and its statistics.
  *
- * The ring itself is lib/trace.c; this file knows the allocator's rooms,
+ * The ring itself is kernel/trace_ring.c; this file knows the allocator's rooms,
  * so it names them and prints, with the records, the room counts at the
  * moment the dump paused tracing. A reader that walks the records back
  * from those counts (tools/trace-report) rebuilds the free pages of every

@@ -4,7 +4,7 @@
  * A trace point is one test of trace_on and a call only when it is set, so
  * a trace point that is off costs one predictable branch (a compare with
  * memory and a jump: 2 instructions, docs/PERFORMANCE.md). When on, the
- * record is written by __trace_event() (lib/trace.c) with interrupts off
+ * record is written by __trace_event() (kernel/trace_ring.c) with interrupts off
  * for a few instructions: the slot is claimed and filled in one section,
  * so an interrupt that traces in the middle of a thread's event takes the
  * next slot and both records stay whole.
@@ -148,7 +148,7 @@ static inline __attribute__((always_inline)) u64 trace_start(void)
 	return trace_enabled() ? trace_clock() : 0;
 }
 
-/* ---- control and reading (lib/trace.c) ---- */
+/* ---- control and reading (kernel/trace_ring.c) ---- */
 
 /* Start or stop recording. Any context. */
 void trace_set_enabled(bool on);

@@ -1,5 +1,5 @@
 /*
- * trace.c - the event trace's ring: writing records, pausing, reading.
+ * trace_ring.c - the event trace's ring: writing records, pausing, reading.
  *
  * One ring per CPU (trace_rings[], indexed by smp_processor_id() as the
  * hot room is). A record is claimed and filled with interrupts off on its
