@@ -694,9 +694,9 @@ static void kbd_selftest(bool decodes)
 	kbd_setup(k, current_owner(), -1, kbd_selftest_deliver);
 	memset(kbd_selftest_got, 0, sizeof(kbd_selftest_got));
 	k->fail_alloc = true;
-	kbd_selftest_feed(k, 0x1E, 1);			/* 'a': to the ring */
+	kbd_selftest_feed(k, 0x1E, 1);		/* 'a': to the ring */
 	k->fail_alloc = false;
-	kbd_selftest_feed(k, 0x30, 1);			/* then 'b' */
+	kbd_selftest_feed(k, 0x30, 1);		/* then 'b' */
 	kbd_selftest_empty(k);
 	if (strcmp(kbd_selftest_got, "ab"))
 		pr_err("keyboard: a key stored after a failure overtakes the "

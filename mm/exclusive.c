@@ -322,8 +322,8 @@ bool page_poison_intact(const struct page *page, unsigned int *offset)
 
 /* ---- the boot self-test of lab 5's code (mm_irq_selftest()) ---- */
 
-#define SELFTEST_JUNK	0xa5	/* what a page held before it was freed */
-#define SELFTEST_MARK	0x5a	/* left in a room page after its refill */
+#define SELFTEST_JUNK	0xa5	/* what a page held before its free */
+#define SELFTEST_MARK	0x5a	/* left in a room page after refill */
 
 static bool page_all(const struct page *page, u8 byte)
 {

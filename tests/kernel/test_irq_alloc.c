@@ -98,8 +98,8 @@ static void irq_alloc_handoff_traced(struct ktest *t)
 	h = find_rec(0, TRACE_HANDOFF, TRACE_PFN_NONE);
 	if (h == n) {
 		ktest_fail(t, __FILE__, __LINE__, "no hand-off in the %lu "
-			   "records: the handler took %lu pages, the consumer freed %lu",
-			   n, tk.pages_taken, tk.pages_freed);
+			   "records: the handler took %lu pages, the consumer "
+			   "freed %lu", n, tk.pages_taken, tk.pages_freed);
 		goto out;
 	}
 	KTEST_EXPECT_EQ(t, find_rec(h + 1, TRACE_HANDOFF, TRACE_PFN_NONE), n);
@@ -121,12 +121,13 @@ static void irq_alloc_handoff_traced(struct ktest *t)
 	r = trace_record_at(0, f);
 	KTEST_EXPECT_EQ(t, r->ctx, me);
 	KTEST_EXPECT_EQ(t, r->order, 0);
-	for (i = a + 1; i < f; i++)	/* nothing else of that frame */
-		if (i != h && trace_record_at(0, i)->pfn == pfn)
+	for (i = a + 1; i < f; i++) {	/* nothing else of that frame */
+		r = trace_record_at(0, i);
+		if (i != h && r->pfn == pfn)
 			ktest_fail(t, __FILE__, __LINE__, "record %lu (%s) of "
 				   "pfn %#x between its alloc and its free", i,
-				   trace_event_name(trace_record_at(0, i)->event),
-				   pfn);
+				   trace_event_name(r->event), pfn);
+	}
 out:
 	trace_clear();
 	trace_resume(was);
@@ -160,7 +161,7 @@ static void expect_ask(struct ktest *t, unsigned int pages, bool want)
 		ktest_fail(t, __FILE__, __LINE__, "a room holding %u of its 4 "
 			   "pages %s for a refill pass", pages,
 			   asked ? "asked" : "did not ask");
-	KTEST_EXPECT_EQ(t, excl_room_count(id), pages);	/* none added here */
+	KTEST_EXPECT_EQ(t, excl_room_count(id), pages);	/* none added */
 	KTEST_EXPECT_EQ(t, mm_report_count(MM_BUG_BAD_CALL), bad);
 	refill_unregister(id);
 	excl_room_destroy(id);
