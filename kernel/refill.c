@@ -25,6 +25,7 @@
 #include <mm/exclusive.h>
 #include <mm/gfp.h>
 #include <mm/view.h>
+#include <trace/trace.h>
 
 #define REFILL_MAX_ROOMS	4
 
@@ -206,7 +207,8 @@ static int refill_thread_fn(void *arg __unused)
  * thread, the only one watched meanwhile (with a target of 2): empty, a
  * handler's refill_check() must ask for a pass, and a pass must fill it.
  * A handout of lab 5 starts without them: say what is missing. Then the
- * rooms watched, the statistics and the request are as they were.
+ * rooms watched, the statistics and the request are as they were; the
+ * trace is paused meanwhile.
  */
 static void refill_selftest(void)
 {
@@ -214,11 +216,12 @@ static void refill_selftest(void)
 	struct refill_room saved[REFILL_MAX_ROOMS];
 	typeof(refill_stats) stats = refill_stats;
 	unsigned int nr = nr_watched, filled;
-	bool was = wanted, asked;
+	bool was = wanted, asked, tracing;
 	unsigned long flags;
 
 	if (id < 0)
 		return;
+	tracing = trace_pause();
 	local_irq_save(flags);	/* handlers read watched[] */
 	memcpy(saved, watched, sizeof(saved));
 	nr_watched = 0;
@@ -236,6 +239,7 @@ static void refill_selftest(void)
 	wanted = was;
 	local_irq_restore(flags);
 	excl_room_destroy(id);
+	trace_resume(tracing);
 	if (!asked)
 		pr_err("refill: an empty room does not ask for the refill "
 		       "thread: refill_check() in kernel/refill.c (lab 5). A "
