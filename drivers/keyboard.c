@@ -600,7 +600,8 @@ static int kbd_room_setup(void)
 /*
  * Does the decoder turn 'a' and Shift+'a' into characters? A handout of
  * lab 2 starts without it (drivers/keymap.c): then say so once, here,
- * rather than leave a student wondering why keys do nothing.
+ * rather than leave a student wondering why keys do nothing. Returns
+ * whether it does.
  */
 static bool keymap_selftest(void)
 {
@@ -625,9 +626,9 @@ static bool keymap_selftest(void)
  * consumer: a page's worth of scancodes and one more must make a full page
  * handed off and a fresh one; a key stored once pages can be had again,
  * after one that went to the emergency ring, must come out after it (seen
- * through the decoder: only when it decodes, decodes). A handout of lab 5
- * starts without them: say what is missing. Every page taken is given
- * back; the trace is paused meanwhile.
+ * through the decoder, so only when lab 2's decoder works: decodes). A
+ * handout of lab 5 starts without them: say what is missing. Every page
+ * taken is given back; the trace is paused meanwhile.
  */
 #define KBD_SELFTEST_LINE	15	/* no handler allocates on it */
 
@@ -675,7 +676,7 @@ static void kbd_selftest(bool decodes)
 	struct kbd_stats st;
 
 	kbd_setup(k, current_owner(), -1, kbd_selftest_deliver);
-	kbd_selftest_feed(k, 0x9E, KBD_BUF_CAPACITY + 1);  /* 'a' released */
+	kbd_selftest_feed(k, 0x9E, KBD_BUF_CAPACITY + 1); /* 'a' released */
 	kbd_get_stats(k, &st);
 	kbd_selftest_empty(k);
 	if (!st.pages_taken)

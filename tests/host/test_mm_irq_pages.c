@@ -64,9 +64,12 @@ static void dirty_hot_pages(unsigned int n)
 
 	for (i = 0; i < n; i++) {
 		p[i] = alloc_page(GFP_KERNEL);
+		EXPECT(p[i] != NULL);
+		if (!p[i])
+			break;
 		memset(page_address(p[i]), 0xee, PAGE_SIZE);
 	}
-	for (i = 0; i < n; i++)
+	while (i--)
 		free_page(p[i]);
 }
 
