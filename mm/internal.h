@@ -249,6 +249,7 @@ int zone_room_free(struct page *page, unsigned int order, bool cannot_wait,
 		   u16 seen);
 
 struct page *excl_room_take(owner_t owner, void *caller);
+bool zone_collision_selftest(void);
 void excl_rooms_init(void);
 void page_poison(struct page *page);
 bool page_poison_intact(const struct page *page, unsigned int *offset);

@@ -24,7 +24,11 @@ typedef struct spinlock {
 #define SPINLOCK_INIT(name_)	{ 0, (name_), 0 }
 
 void spin_lock_init(spinlock_t *lock, const char *name);
-/* Spin until the lock is ours. Never call from interrupt context. */
+/*
+ * Take the lock. Never call where the caller cannot wait: on one CPU a held
+ * lock is never let go while its waiter spins, so the kernel panics naming
+ * the deadlock (the host tests' stub aborts).
+ */
 void spin_lock(spinlock_t *lock);
 /* Take the lock if it is free; return false at once if it is busy. */
 bool spin_trylock(spinlock_t *lock);

@@ -61,4 +61,13 @@ unsigned int excl_room_count(int id);
  */
 int excl_page_handoff(struct page *page, owner_t new_owner);
 
+/*
+ * Check, once at boot and before the first handler allocates, what an
+ * allocation in an interrupt handler relies on: the collision rule
+ * (mm/room.c), the owner's room, zeroed and poisoned pages. Whatever does
+ * not hold is said (naming lab 5 and the function), and the kernel runs
+ * on. Every page it takes is given back. Process context.
+ */
+void mm_irq_selftest(void);
+
 #endif

@@ -50,8 +50,14 @@ static void buddy_take_splits_down(void)
 	unsigned int o, k = 0;
 
 	EXPECT(!mm_buddy_degraded);
-	while (z->free_area[0].nr_free)
-		EXPECT(alloc_page(GFP_KERNEL | GFP_DMA) != NULL);
+	while (z->free_area[0].nr_free) {
+		if (!alloc_page(GFP_KERNEL | GFP_DMA)) {
+			/* Degraded, every frame at order 0: the low mark. */
+			ht_fail(__FILE__, __LINE__, "no order-0 DMA page, with "
+				"%lu listed free", z->free_area[0].nr_free);
+			return;
+		}
+	}
 	count_orders(z, nr);
 	while (k <= MAX_ORDER && !nr[k])
 		k++;

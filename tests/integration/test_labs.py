@@ -33,7 +33,10 @@ from testlib.qemu import Qemu
 LABS = sorted(int(re.search(r"lab(\d+)$", d).group(1))
               for d in glob.glob(os.path.join(ROOT, "labs", "lab*"))
               if os.path.exists(os.path.join(d, "lab.toml")))
-BUGS = sorted("%d/%s" % (int(re.search(r"lab(\d+)/bugs/", p).group(1)),
+# The lab's number from labs/labN/bugs/, not from ROOT: a tree may itself
+# sit in a folder named lab5.
+BUGS = sorted("%d/%s" % (int(re.search(r"/labs/lab(\d+)/bugs/",
+                                       p).group(1)),
                          os.path.basename(p)[:-len(".patch")])
               for p in glob.glob(os.path.join(ROOT, "labs", "lab*", "bugs",
                                               "*.patch")))
