@@ -1,6 +1,6 @@
 /*
  * test_mm_poison.c - page_poison_intact() finds every change to a
- * poisoned page, at every place in its word-folding loop (mm/exclusive.c),
+ * poisoned page, at every place in its sixteen-word steps (mm/exclusive.c),
  * and names the first byte changed.
  */
 #include "host.h"
@@ -24,7 +24,7 @@ static bool change_found(struct page *p, unsigned int off, u8 value)
 }
 
 /*
- * Each byte of the first and last folding steps (8 words, 32 bytes), and
+ * Each byte of the first and last steps (16 words, 64 bytes), and
  * some in between, with values that clear a bit of the poison (0x6a),
  * set one it lacks (0x7b), clear all (0) and set all (0xff).
  */
@@ -38,11 +38,11 @@ static void poison_every_change_found(void)
 	page_poison(p);
 	EXPECT(page_poison_intact(p, &where));
 	for (unsigned int v = 0; v < ARRAY_SIZE(values); v++) {
-		for (unsigned int off = 0; off < 32; off++)
+		for (unsigned int off = 0; off < 64; off++)
 			EXPECT(change_found(p, off, values[v]));
-		for (unsigned int off = PAGE_SIZE - 32; off < PAGE_SIZE; off++)
+		for (unsigned int off = PAGE_SIZE - 64; off < PAGE_SIZE; off++)
 			EXPECT(change_found(p, off, values[v]));
-		for (unsigned int off = 32; off < PAGE_SIZE - 32; off += 97)
+		for (unsigned int off = 64; off < PAGE_SIZE - 64; off += 97)
 			EXPECT(change_found(p, off, values[v]));
 	}
 	p->flags &= (u16)~PG_poisoned;
@@ -50,7 +50,11 @@ static void poison_every_change_found(void)
 	EXPECT_CHECK();
 }
 
-/* Two changes that keep the AND and the OR of the words: still found. */
+/*
+ * Two changes that would cancel out in a check that folds the words into
+ * an AND and an OR (one clears a bit, the other sets one): found, and the
+ * first is named.
+ */
 static void poison_compensating_changes_found(void)
 {
 	struct page *p = alloc_page(GFP_KERNEL);
@@ -60,7 +64,7 @@ static void poison_compensating_changes_found(void)
 	EXPECT(p != NULL);
 	page_poison(p);
 	b[8] = 0x6b & ~0x01;	/* clears a bit in one word... */
-	b[44] = 0x6b | 0x10;	/* ...and sets another in the next step */
+	b[76] = 0x6b | 0x10;	/* ...and sets another in the next step */
 	EXPECT(!page_poison_intact(p, &where));
 	EXPECT_EQ(where, 8);
 	p->flags &= (u16)~PG_poisoned;
