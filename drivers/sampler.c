@@ -24,10 +24,12 @@
 #include <asm/tsc.h>
 #include <drivers/sampler.h>
 #include <kernel/arch.h>
+#include <kernel/cmdline.h>
 #include <kernel/printk.h>
 #include <kernel/refill.h>
 #include <kernel/thread.h>
 #include <kernel/wait.h>
+#include <lib/string.h>
 #include <mm/exclusive.h>
 #include <mm/gfp.h>
 
@@ -377,14 +379,43 @@ unsigned int sampler_room_target(unsigned int hz)
 	return MIN(MAX(blocks + 1, SAMPLER_ROOM_MIN), SAMPLER_ROOM_MAX);
 }
 
-void sampler_init(void)
+/*
+ * The room's size: sampler_room=N on the command line (0 to
+ * SAMPLER_ROOM_MAX pages), or sampler_room_target()'s. With 0 the sampler
+ * runs without a room: every block then comes along the GFP_ATOMIC path,
+ * often a freed (poisoned) page from the hot room, the dearest page a
+ * handler can take; make bench-irq times that tick too.
+ */
+static unsigned int sampler_room_pages(void)
 {
 	unsigned int target = sampler_room_target(timer_hz);
-	int room = excl_room_create(OWNER_IRQ(SAMPLER_IRQ), target, "sampler");
+	unsigned long pages;
+	char value[16];
 
+	if (!cmdline_get("sampler_room", value, sizeof(value)))
+		return target;
+	if (parse_ulong(value, &pages) || pages > SAMPLER_ROOM_MAX) {
+		pr_err("sampler: bad value '%s' for sampler_room= (expected "
+		       "0..%u); keeping %u\n", value, SAMPLER_ROOM_MAX, target);
+		return target;
+	}
+	return (unsigned int)pages;
+}
+
+void sampler_init(void)
+{
+	unsigned int target = sampler_room_pages();
+	int room = -1;
+
+	if (target)
+		room = excl_room_create(OWNER_IRQ(SAMPLER_IRQ), target,
+					"sampler");
 	if (room >= 0) {
 		excl_room_refill(room);
 		refill_register(room, target);
+	} else if (!target) {
+		pr_notice("sampler: no exclusive room (sampler_room=0): each "
+			  "block comes along the GFP_ATOMIC path\n");
 	} else {
 		pr_err("sampler: no exclusive room (%d)\n", room);
 	}

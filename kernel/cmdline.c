@@ -62,6 +62,7 @@ static const struct kernel_param params[] = {
 	{ "kbd_test", accept_any, "" },		/* test kernel */
 	{ "ktest", accept_any, "" },		/* test kernel: suites to run */
 	{ "console", accept_any, "" },
+	{ "sampler_room", accept_any, "" },	/* drivers/sampler.c */
 };
 
 /* The part of a too long line that did not fit (the loader's copy). */

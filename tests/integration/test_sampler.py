@@ -138,3 +138,29 @@ def test_sampler_under_the_hog_counts_overruns_and_loses_no_block():
         assert st2["overruns"] == st["overruns"], out2
         assert st2["balanced"] and st2["discarded"] == 0, out2
         assert "Labyrinth" in vm.command("version")
+
+
+@timeout(90)
+def test_sampler_room_parameter_sizes_or_removes_irq0s_room():
+    """sampler_room=0: no room for IRQ0, so every block comes along the
+    GFP_ATOMIC path, and still none is lost; a bad value keeps the
+    default and says so; sampler_room=3 gives a room of 3 pages."""
+    with Qemu(kernel=KERNEL, append="hz=10000 sampler_room=0") as vm:
+        vm.wait_boot()
+        assert ("sampler: no exclusive room (sampler_room=0): each block "
+                "comes along the GFP_ATOMIC path") in vm.text(), vm.text()
+        st, out = wait_sampling(vm, 2)
+        assert st["taken"] >= 10, out
+        assert st["balanced"] and st["overruns"] == 0, out
+        assert "exclusive sampler" not in vm.command("labyrinth")
+    with Qemu(kernel=KERNEL, append="sampler_room=33") as vm:
+        vm.wait_boot()
+        assert re.search(r"sampler: bad value '33' for sampler_room= "
+                         r"\(expected 0\.\.32\); keeping 8", vm.text()), \
+            vm.text()
+        lab = vm.command("labyrinth")
+        assert re.search(r"owner IRQ0 \(timer\), target 8,", lab), lab
+    with Qemu(kernel=KERNEL, append="sampler_room=3") as vm:
+        vm.wait_boot()
+        lab = vm.command("labyrinth")
+        assert re.search(r"owner IRQ0 \(timer\), target 3,", lab), lab
