@@ -12,7 +12,11 @@
 
 /* Allocate order-0 pages with gfp until NULL; the chain, count in *n. */
 void *ktest_take_all(gfp_t gfp, unsigned long *n);
-/* Free every page of a chain ktest_take_all() returned. */
-void ktest_give_all(void *chain);
+/*
+ * Free the n pages of a chain ktest_take_all() returned. At most n: an
+ * allocator that handed a page out twice has made the chain a loop, and
+ * the test that finds it must end (it says so, and leaves the rest).
+ */
+void ktest_give_all(void *chain, unsigned long n);
 
 #endif

@@ -32,7 +32,7 @@ static void mm_every_page_and_back(struct ktest *t)
 	KTEST_EXPECT_EQ(t, n, before);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), 0);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
-	ktest_give_all(chain);
+	ktest_give_all(chain, n);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 	local_irq_restore(flags);
@@ -53,7 +53,7 @@ static void mm_atomic_reserve_then_null(struct ktest *t)
 	KTEST_EXPECT(t, alloc_page(GFP_ATOMIC | __GFP_NOWARN) == NULL);
 	KTEST_EXPECT_EQ(t, gfp_classes[CLASS_ATOMIC].failures, failures + 2);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);	/* state intact at exhaustion */
-	ktest_give_all(chain);
+	ktest_give_all(chain, n);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 	local_irq_restore(flags);
 }
@@ -96,7 +96,7 @@ static void mm_kernel_never_reserve(struct ktest *t)
 		if (z->present)
 			KTEST_EXPECT(t, z->nr_free >= z->wmark[WMARK_LOW]);
 	}
-	ktest_give_all(chain);
+	ktest_give_all(chain, n);
 	mm_set_sleep_ops(old);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 }

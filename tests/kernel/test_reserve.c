@@ -90,7 +90,7 @@ static void reserve_kernel_stops_at_low(struct ktest *t)
 					zones[i].wmark[WMARK_LOW]);
 	KTEST_EXPECT_EQ(t, n + mm_free_pages(), before);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
-	ktest_give_all(chain);
+	ktest_give_all(chain, n);
 	mm_set_sleep_ops(old);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
@@ -164,7 +164,7 @@ static void reserve_atomic_takes_it_last(struct ktest *t)
 	}
 	KTEST_EXPECT_EQ(t, gfp_classes[CLASS_ATOMIC].failures, failures + 1);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);	/* intact at exhaustion */
-	ktest_give_all(chain);
+	ktest_give_all(chain, n);
 	KTEST_EXPECT_EQ(t, mm_free_pages(), before);
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
 	local_irq_restore(flags);

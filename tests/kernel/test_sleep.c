@@ -71,6 +71,7 @@ static unsigned long ms_ticks(unsigned long ms)
 struct sleep_case {
 	struct thread *th;
 	void *chain;		/* every page the test took */
+	unsigned long pages;	/* how many are on the chain */
 	unsigned int old_wait_ms;
 };
 
@@ -81,7 +82,7 @@ struct sleep_case {
 static bool sleeper_start(struct ktest *t, struct sleep_case *c, gfp_t gfp,
 			  unsigned int order, bool interruptible)
 {
-	unsigned long slept = mm_sleep_count(), n;
+	unsigned long slept = mm_sleep_count();
 
 	c->old_wait_ms = param_wait_ms;
 	param_wait_ms = SLEEP_TEST_WAIT_MS;
@@ -96,8 +97,8 @@ static bool sleeper_start(struct ktest *t, struct sleep_case *c, gfp_t gfp,
 		param_wait_ms = c->old_wait_ms;
 		return false;
 	}
-	c->chain = ktest_take_all(GFP_ATOMIC, &n);
-	KTEST_EXPECT(t, n > 0);
+	c->chain = ktest_take_all(GFP_ATOMIC, &c->pages);
+	KTEST_EXPECT(t, c->pages > 0);
 	started = true;
 	wake_up(&start_line);
 	/* A sleeper that gave up at once ends the wait too (no busy second). */
@@ -115,7 +116,7 @@ static void sleeper_finish(struct ktest *t, struct sleep_case *c)
 	KTEST_EXPECT(t, yield_until(sleeper_done, 4 * timer_hz));
 	if (sleeper_got)
 		free_pages(sleeper_got, sleeper_order);
-	ktest_give_all(c->chain);
+	ktest_give_all(c->chain, c->pages);
 	KTEST_EXPECT_EQ(t, kthread_join(c->th), 0);
 	param_wait_ms = c->old_wait_ms;
 	KTEST_EXPECT_EQ(t, mm_check(), 0);
@@ -132,6 +133,7 @@ static void sleep_gfp_kernel_woken_by_free(struct ktest *t)
 		return;
 	one = c.chain;		/* free one page: that is the wake-up */
 	c.chain = *(void **)one;
+	c.pages--;
 	freed_at = jiffies;
 	free_page_addr(one);
 	KTEST_EXPECT(t, yield_until(sleeper_done, timer_hz));
