@@ -225,8 +225,9 @@ void wmark_setup(void)
 		if (!param_wmark[i].set)
 			continue;
 		if (param_wmark[i].mark[WMARK_HIGH] >= z->present) {
-			pr_err("mm: wmark_%s: high %lu does not fit in %lu "
-			       "pages; using the formula\n", z->name,
+			pr_err("mm: wmark_%s=: high %lu does not fit in %lu "
+			       "pages; using the formula\n",
+			       i == ZONE_DMA ? "dma" : "normal",
 			       param_wmark[i].mark[WMARK_HIGH], z->present);
 			continue;
 		}

@@ -197,7 +197,7 @@ static void param_wmark_too_big_falls_back(void)
 	EXPECT_EQ(mm_setup_param("wmark_dma", "10,20,999999"), 0);
 	ht_boot(64);
 	EXPECT(zones[ZONE_DMA].wmark[WMARK_HIGH] < zones[ZONE_DMA].present);
-	EXPECT(host_log_has("does not fit"));
+	EXPECT(host_log_has("wmark_dma=: high 999999 does not fit"));
 }
 
 static void param_bad_values_refused(void)
