@@ -67,7 +67,10 @@ def test_unaligned_ranges_shrink(ktest):
 
 @pytest.mark.points(10)
 @pytest.mark.hint(section("When the map cannot be trusted") + ": an entry "
-                  "of length 0 is dropped alone; a broken map falls back")
+                  "of length 0 is dropped alone; a broken map falls back, "
+                  "and the fallback's ranges go through your steps too: "
+                  "exercises 3 and 4 keep the first MiB and the image out "
+                  "of them")
 def test_malformed_maps(ktest):
     ktest("bootmem").expect("bootmem/bootmem_malformed_map_falls_back",
                             "bootmem/bootmem_missing_map_falls_back",
