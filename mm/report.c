@@ -87,8 +87,13 @@ noinline void mm_report(enum mm_bug kind, const char *func, void *caller,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	printk("%smm: %s in %s(): pfn %#lx order %u, caller " CALLER_FMT "\n",
-	       level, mm_bug_name(kind), func, pfn, order, caller);
+	if (pfn == ~0UL)	/* no frame: a request, not a page */
+		printk("%smm: %s in %s(): order %u, caller " CALLER_FMT "\n",
+		       level, mm_bug_name(kind), func, order, caller);
+	else
+		printk("%smm: %s in %s(): pfn %#lx order %u, caller "
+		       CALLER_FMT "\n", level, mm_bug_name(kind), func, pfn,
+		       order, caller);
 	printk("%smm:   %s\n", level, what);
 	printk("%smm:   context: %s\n", level,
 	       describe_context(ctx, sizeof(ctx)));
