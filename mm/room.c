@@ -108,7 +108,8 @@ static inline void room_miss(struct room_stats *rs, unsigned int troom,
  * Would z keep at least its watermark `mark` free frames after giving a
  * block of this order? The zone room's test: GFP_KERNEL's steps ask it
  * with WMARK_LOW, GFP_ATOMIC's with WMARK_MIN (mm/path.c). Any context;
- * it reads z->nr_free once, so without the lock it is a hint.
+ * without z->lock the answer is a hint (nr_free may change right after
+ * it is read), which is why zone_room_take() asks again under the lock.
  */
 static inline bool zone_watermark_ok(const struct zone *z, unsigned int order,
 				     enum wmark mark)
