@@ -22,7 +22,7 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic: %s\n", msg);
-	printk(KERN_EMERG "called from %pS\n", __builtin_return_address(0));
+	printk(KERN_EMERG "called from %pB\n", __builtin_return_address(0));
 	dump_stack();
 	printk(KERN_EMERG "System halted.\n");
 	arch_halt();

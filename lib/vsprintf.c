@@ -3,7 +3,8 @@
  *
  * Supports what printk and the shell need: %d %i %u %x %X %o %c %s %p %%,
  * flags '-', '0' and '#', a width (or '*'), a precision for %s, the length
- * modifiers hh h l ll z, and %pS (a code address as symbol+0xoffset).
+ * modifiers hh h l ll z, %pS (a code address as symbol+0xoffset) and %pB
+ * (a return address, as Linux prints it in a backtrace).
  * The output is always NUL-terminated when size > 0; the return value is the
  * length the full output would have had, as in C99.
  */
@@ -91,13 +92,25 @@ void format_set_symbol_lookup(format_symbol_fn fn)
 	symbol_name = fn;
 }
 
-static void put_symbol(struct out *o, unsigned long addr)
+/*
+ * addr as symbol+0xoffset. A return address (backtrace) is looked up one
+ * byte earlier, in the call instruction: after a call that never returns,
+ * such as panic(), the return address is the first byte of the next
+ * function. Its offset is still printed from the function's start.
+ */
+static void put_symbol(struct out *o, unsigned long addr, bool backtrace)
 {
-	unsigned long off;
-	const char *name = symbol_name ? symbol_name(addr, &off) : NULL;
+	unsigned long off = 0;
+	const char *name = NULL;
 	struct spec hex = { .precision = -1 };
 	struct spec plain = { .precision = -1 };
 
+	if (symbol_name && backtrace && addr) {
+		name = symbol_name(addr - 1, &off);
+		off++;
+	} else if (symbol_name) {
+		name = symbol_name(addr, &off);
+	}
 	if (!name) {
 		put(o, '0');
 		put(o, 'x');
@@ -210,8 +223,9 @@ static const char *convert(struct out *o, const char *f, struct spec *sp,
 		break;
 	}
 	case 'p':
-		if (f[1] == 'S') {
-			put_symbol(o, (unsigned long)va_arg(*ap, void *));
+		if (f[1] == 'S' || f[1] == 'B') {
+			put_symbol(o, (unsigned long)va_arg(*ap, void *),
+				   f[1] == 'B');
 			return f + 1;
 		}
 		put(o, '0');

@@ -92,7 +92,7 @@ static bool print_one(void *arg, unsigned long pc)
 	}
 	flush_repeats(tp);
 	tp->last = pc;
-	printk("%s [<%08lx>] %pS\n", tp->loglvl, pc, (void *)pc);
+	printk("%s [<%08lx>] %pB\n", tp->loglvl, pc, (void *)pc);
 	return true;
 }
 

@@ -6,7 +6,9 @@
  * %pS prints a code address as symbol+offset through a hook the kernel
  * sets at boot (format_set_symbol_lookup(), from kernel/kallsyms.c): lib/
  * depends on nothing above it. Until the hook is set, %pS prints the bare
- * address.
+ * address. %pB is %pS for a return address, as in a backtrace: it names the
+ * function the call was in, even when the call never returns and the
+ * address is the first byte of the next function.
  */
 #ifndef LABYRINTH_LIB_FORMAT_H
 #define LABYRINTH_LIB_FORMAT_H

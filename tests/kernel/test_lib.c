@@ -34,6 +34,16 @@ static void lib_snprintf_symbol(struct ktest *t)
 
 	snprintf(buf, sizeof(buf), "%pS", (void *)lib_snprintf_symbol);
 	KTEST_EXPECT(t, !strcmp(buf, "lib_snprintf_symbol+0x0"));
+	/* A return address inside a function: the same as %pS. */
+	snprintf(buf, sizeof(buf), "%pB", (char *)lib_snprintf_symbol + 5);
+	KTEST_EXPECT(t, !strcmp(buf, "lib_snprintf_symbol+0x5"));
+	/*
+	 * One at a function's first byte, as after a call that never
+	 * returns at the end of the function before: named by that one.
+	 */
+	snprintf(buf, sizeof(buf), "%pB", (void *)lib_snprintf_symbol);
+	KTEST_EXPECT(t, strncmp(buf, "lib_snprintf_symbol+", 20) != 0);
+	KTEST_EXPECT(t, strchr(buf, '+') != NULL && buf[0] != '0');
 }
 
 static void lib_parse_ulong_cases(struct ktest *t)
