@@ -165,8 +165,15 @@ static struct page *alloc_sleep_walk(struct alloc_ctx *ac)
 		/* A sleeper before the walks: no free can slip by unseen. */
 		seen = mm_sleep_begin();
 		page = path_walk(ac);
-		if (!page && hot_room_give_back(0, false))
+		if (!page && hot_room_give_back(0, false)) {
+			/*
+			 * Our own give-back counted as a free and moved
+			 * the count: read it again, before the walk, or the
+			 * wait would end at once with nothing freed.
+			 */
+			seen = mm_frees_seen();
 			page = path_walk(ac);
+		}
 		if (!page)
 			err = mm_sleep_wait(&w, ac, seen);
 		mm_sleep_end();

@@ -478,6 +478,50 @@ static void wait_fallback_never_sleeps(void)
 	give_everything_back();
 }
 
+/*
+ * Before it sleeps, the walk gives the hot room back to the zones, and
+ * that give-back counts as a free (it wakes sleepers). The wait must not
+ * take our own give-back for the free it waits for: it is asked with the
+ * count as it stands after the give-back, so a real scheduler would sleep
+ * instead of returning at once with nothing freed.
+ */
+static unsigned long seen_asked, seen_then;
+
+static int note_seen(unsigned int n, unsigned int ms)
+{
+	(void)n;
+	seen_then = mm_frees_seen();
+	fake_ms += ms;
+	return -ETIMEDOUT;
+}
+
+static int fake_wait_noting_seen(unsigned long seen, unsigned int ms)
+{
+	seen_asked = seen;
+	return fake_wait(seen, ms);
+}
+
+static void wait_not_ended_by_own_hot_room_give_back(void)
+{
+	static const struct mm_sleep_ops noting_ops = {
+		.wait_for_pages = fake_wait_noting_seen,
+		.clock_ms = fake_clock,
+	};
+	pfn_t run = normal_run(0);
+
+	take_everything();
+	free_run(run, 1);		/* one page, into the hot room */
+	EXPECT(hot_room_pages(&hot_rooms[0]) > 0);
+	hooks_on(note_seen);
+	mm_set_sleep_ops(&noting_ops);
+	EXPECT(site_alloc(GFP_KERNEL, PAGE_ALLOC_COSTLY_ORDER + 1) == NULL);
+	EXPECT(waits >= 1);
+	EXPECT_EQ(hot_room_pages(&hot_rooms[0]), 0);	/* it was given back */
+	EXPECT_EQ(seen_asked, seen_then);	/* nothing freed since */
+	hooks_off();
+	give_everything_back();
+}
+
 static const struct host_test tests[] = {
 	HT(wait_costly_gives_up_after_one_wait_without_progress),
 	HT(wait_costly_waits_again_while_blocks_grow),
@@ -495,6 +539,7 @@ static const struct host_test tests[] = {
 	HT(wait_rule_in_words),
 	HT(wait_selftest_quiet),
 	HT(wait_fallback_never_sleeps),
+	HT(wait_not_ended_by_own_hot_room_give_back),
 };
 
 int main(void)
