@@ -139,6 +139,13 @@ unsigned int console_input_room(void)
 	return INPUT_RING_SIZE - (input_head - input_tail);
 }
 
+bool console_reader_interruptible(void)
+{
+	struct thread *reader = input_reader;
+
+	return reader && reader->interruptible;
+}
+
 int console_trygetc(void)
 {
 	unsigned long flags;

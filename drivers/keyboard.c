@@ -557,6 +557,10 @@ static void kbd_wake_console(struct kbd *k __unused)
  * shell's input ring has room for that many never loses a character there;
  * when the shell falls behind, the thread waits for it and the keys stay
  * in their pages (or, past that, are counted as dropped by the handler).
+ * But not while the shell sits in a wait that Ctrl-C can end (an alloc
+ * that waits for pages, say): then the thread drains on, so that a Ctrl-C
+ * typed behind a full ring reaches that wait; the characters that find
+ * the ring full meanwhile are counted in console_input_dropped.
  * Shift-PgUp/PgDn were only counted by the drain, with interrupts off; the
  * scrollback moves here, where the thread may wait for the consoles.
  */
@@ -568,8 +572,13 @@ static int kbd_console_thread(void *arg)
 	for (;;) {
 		wait_event(kbd_wait, kbd_pending(k));
 		while ((budget = MIN(console_input_room() / KBD_KEY_SEQ_MAX,
-				     KBD_DRAIN_BUDGET)) == 0)
+				     KBD_DRAIN_BUDGET)) == 0) {
+			if (console_reader_interruptible()) {
+				budget = KBD_DRAIN_BUDGET;
+				break;
+			}
 			msleep(10);
+		}
 		budget = kbd_drain(k, budget);
 		if (k->scroll) {
 			vga_scrollback(k->scroll, k->scroll_seen);

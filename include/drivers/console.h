@@ -56,6 +56,12 @@ extern unsigned long console_input_dropped;
 extern unsigned long console_interrupts;
 /* Free slots in the input ring, so a producer that can wait does. */
 unsigned int console_input_room(void);
+/*
+ * True while the console's reader is in a wait that Ctrl-C can end: a
+ * producer that waits for room must go on reading its keys then, or a
+ * Ctrl-C typed behind a full ring would never reach that wait.
+ */
+bool console_reader_interruptible(void);
 /* Next input character, or -1 when none is waiting. Never blocks. */
 int console_trygetc(void);
 /*

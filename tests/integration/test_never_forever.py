@@ -108,3 +108,33 @@ def test_fourth_dma_order_10_at_128_mib_and_bad_parameters_once():
         out = vm.command("labyrinth")
         assert re.search(r"gave up 1, interrupted 0 \(mm_wait_ms=%d\)"
                          % WAIT_MS_DEFAULT, out), out
+
+
+def test_keyboard_ctrl_c_reaches_a_wait_behind_a_full_input_ring():
+    # alloc ... nofail waits on by design (at 8 MiB no order-10 block can
+    # come): only Ctrl-C ends it. Keys typed on the PS/2 keyboard meanwhile
+    # fill the shell's 256-byte input ring, and the console thread would
+    # leave the rest in their pages until the shell reads again; a Ctrl-C
+    # typed behind them must still reach the wait. (The serial console's
+    # Ctrl-C never queues behind anything: this is the keyboard's case.)
+    with Qemu(kernel=KERNEL, qmp=True, mem=8) as vm:
+        vm.wait_boot()
+        q = vm.qmp()
+        vm.send_line("alloc 10 nofail")
+        vm.wait_for(r"alloc 10 nofail\n")
+        vm.expect_no(r"^alloc:", 1)
+        q.type_text("a" * 280, delay=0.005)
+        vm.expect_no(r"^alloc:", 1)          # still waiting, ring full
+        q.execute("send-key", keys=[{"type": "qcode", "data": "ctrl"},
+                                    {"type": "qcode", "data": "c"}])
+        m = vm.wait_for(r"^alloc: interrupted after (\d+) ms: no block of "
+                        r"order 10 for GFP_KERNEL\|__GFP_NOFAIL$", 20)
+        assert int(m.group(1)) > 0, m.group(0)
+        # The shell now reads the a's: one line too long, ended here.
+        vm.send_line("")
+        vm.wait_for(r"^line too long .*\n" + re.escape(PROMPT))
+        kbd = vm.command("kbd")
+        refused = re.search(r"shell ring: (\d+) characters refused", kbd)
+        assert refused and int(refused.group(1)) > 0, \
+            "the ring never filled:\n" + kbd
+        assert re.search(r"balance:\s+ok", kbd), kbd
