@@ -29,7 +29,7 @@
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <drivers/keyboard.h>
 #include <drivers/vga.h>
 #include <kernel/context.h>

@@ -7,7 +7,8 @@
  * polls with serial_poll().
  */
 #include <asm/io.h>
-#include <drivers/console.h>
+#include <drivers/serial.h>
+#include <kernel/console.h>
 #include <kernel/irq.h>
 
 #define COM1		0x3F8
@@ -30,6 +31,7 @@
 static struct console serial_console = {
 	.name = "ttyS0",
 	.write = serial_write,
+	.poll = serial_poll,
 };
 
 /* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on. */
@@ -78,7 +80,7 @@ static void serial_interrupt(unsigned int line __unused, void *arg __unused)
 		console_input_push((char)inb(COM1 + UART_DATA));
 }
 
-/* Called by kmain() once the PIC is set up (see drivers/console.h). */
+/* Called by kmain() once the PIC is set up (see kernel/console.h). */
 int serial_irq_init(void)
 {
 	return irq_register(4, serial_interrupt, NULL, "serial");

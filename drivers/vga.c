@@ -20,7 +20,7 @@
  */
 #include <asm/io.h>
 #include <asm/page.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <drivers/vga.h>
 #include <kernel/printk.h>
 #include <lib/string.h>

@@ -19,7 +19,7 @@
  * 31), a frame number past max_pfn.
  *
  * A GFP_KERNEL alloc may wait for pages (never forever: include/mm/sleep.h);
- * its wait is interruptible, so Ctrl-C ends it (drivers/console.c).
+ * its wait is interruptible, so Ctrl-C ends it (kernel/console.c).
  *
  * The shell remembers the blocks it holds (up to SHELL_HELD_MAX), so that
  * stress counts them as accounted for (shell_pages_held()). An exclusive

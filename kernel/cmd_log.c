@@ -6,7 +6,7 @@
  * road, the shell's too. dmesg prints it oldest first; it writes straight
  * to the consoles, so its own output does not land in the ring.
  */
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 

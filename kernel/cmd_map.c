@@ -19,7 +19,7 @@
  * tools/trace-report reads for its before and after pictures
  * (docs/TRACING.md).
  */
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <drivers/vga.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>

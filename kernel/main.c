@@ -11,9 +11,11 @@
  * information only through the checks of kernel/multiboot.c, so a bad
  * pointer there is a message, not a fault.
  */
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <drivers/keyboard.h>
 #include <drivers/sampler.h>
+#include <drivers/serial.h>
+#include <drivers/vga.h>
 #include <kernel/arch.h>
 #include <kernel/bootmem.h>
 #include <kernel/cmdline.h>

@@ -40,7 +40,7 @@
  */
 #include <asm/context.h>
 #include <asm/irqflags.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <lib/format.h>

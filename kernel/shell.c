@@ -8,7 +8,7 @@
  * has that name. Commands live with the code they show; this file has only
  * the ones about the shell and the machine itself.
  */
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/shell.h>
 #include <lib/string.h>
 

@@ -35,7 +35,7 @@
  * Locking: stress_busy is set by the shell and cleared by the hog, each a
  * single store; zone counters are read under the zone lock.
  */
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <drivers/keyboard.h>
 #include <drivers/sampler.h>
 #include <kernel/arch.h>

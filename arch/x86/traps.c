@@ -51,7 +51,7 @@
 #include <asm/page.h>
 #include <asm/ptrace.h>
 #include <asm/stacktrace.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/irq.h>

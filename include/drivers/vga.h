@@ -18,6 +18,9 @@
 #define VGA_COLS	80
 #define VGA_ROWS	25
 #define VGA_SCROLLBACK	400	/* lines the live console keeps */
+
+/* Clear the screen and register it as a console (80x25 text mode). */
+void vga_init(void);
 #define VGA_SCROLL_STEP	(VGA_ROWS / 2)	/* lines per Shift-PgUp, as Linux */
 
 struct vga_screen {

@@ -13,7 +13,7 @@
  * Reading through one would fault, so a case that oopses is a failure too.
  */
 #include <asm/page.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/bootmem.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -47,7 +47,8 @@ static void said_write(const char *text, size_t len)
 	said_text[said_len] = '\0';
 }
 
-static struct console said_console = { "bootmem-test", said_write, NULL };
+static struct console said_console = { .name = "bootmem-test",
+				       .write = said_write };
 
 /* Record errors and warnings from here on (not the INFO tables). */
 static void said_start(void)

@@ -1,12 +1,12 @@
 /*
  * test_layers.c - the lower layers reach up only through what the upper
  * ones register: the tick's users (asm/timer.h), the console layer's
- * emergency output (drivers/console.h), lib/'s symbol hook (lib/format.h).
+ * emergency output (kernel/console.h), lib/'s symbol hook (lib/format.h).
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/timer.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/arch.h>
 #include <kernel/kallsyms.h>
 #include <lib/format.h>
@@ -94,7 +94,8 @@ static void said_write(const char *text, size_t len)
 	said[said_len] = '\0';
 }
 
-static struct console said_console = { "said", said_write, NULL };
+static struct console said_console = { .name = "said",
+				       .write = said_write };
 
 /*
  * The emergency output goes to the one console set for it, unregistered

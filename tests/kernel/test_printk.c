@@ -10,7 +10,7 @@
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/context.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -48,7 +48,8 @@ static void rec_write(const char *text, size_t len)
 		rec_hook(text, len);
 }
 
-static struct console rec_console = { "record", rec_write, NULL };
+static struct console rec_console = { .name = "record",
+				      .write = rec_write };
 static int saved_loglevel;
 
 /*

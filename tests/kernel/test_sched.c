@@ -11,7 +11,7 @@
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include <asm/spinlock.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/arch.h>
 #include <kernel/context.h>
 #include <kernel/printk.h>
@@ -266,7 +266,8 @@ static void capture_write(const char *text, size_t len)
 	captured[captured_len] = '\0';
 }
 
-static struct console capture_console = { "capture", capture_write, NULL };
+static struct console capture_console = { .name = "capture",
+					  .write = capture_write };
 
 static void capture_start(void)
 {

@@ -21,7 +21,7 @@
  */
 #include <asm/io.h>
 #include <asm/irqflags.h>
-#include <drivers/console.h>
+#include <kernel/console.h>
 #include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -157,9 +157,11 @@ int console_trygetc(void)
 	 * the two would swap.
 	 */
 	local_irq_save(flags);
-	polled = serial_poll();
-	if (polled >= 0)	/* before IRQ4 is wired, or a lost interrupt */
-		console_input_push((char)polled);
+	for (struct console *con = consoles; con; con = con->next) {
+		polled = con->poll ? con->poll() : -1;
+		if (polled >= 0)	/* before its IRQ is wired, or lost */
+			console_input_push((char)polled);
+	}
 	if (input_tail != input_head)
 		c = (unsigned char)input_ring[input_tail++ % INPUT_RING_SIZE];
 	local_irq_restore(flags);

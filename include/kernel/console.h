@@ -9,8 +9,8 @@
  * usually from an interrupt handler, into one small ring that the shell
  * reads with console_getc(), asleep until something arrives.
  */
-#ifndef LABYRINTH_DRIVERS_CONSOLE_H
-#define LABYRINTH_DRIVERS_CONSOLE_H
+#ifndef LABYRINTH_KERNEL_CONSOLE_H
+#define LABYRINTH_KERNEL_CONSOLE_H
 
 #include <types.h>
 
@@ -19,6 +19,13 @@ struct console {
 	/* Any context; interrupts on (a thread owns) or off (in a handler). */
 	void (*write)(const char *text, size_t len);
 	struct console *next;
+	/*
+	 * Input, polled: a received byte, or -1 if none. NULL for a console
+	 * that only writes. Interrupts off. console_trygetc() asks each
+	 * console, for a byte that raised no interrupt (before its IRQ line
+	 * was wired, say).
+	 */
+	int (*poll)(void);
 };
 
 void console_register(struct console *con);
@@ -76,20 +83,5 @@ char console_getc(void);
  * fresh prompt).
  */
 bool console_reader_waiting(void);
-
-/* Serial port COM1 (drivers/serial.c). */
-void serial_init(void);
-/*
- * Its receive interrupt, IRQ4: registered once the PIC is set up (kmain,
- * after arch_init()); until then input is polled. 0 or irq_register()'s
- * error.
- */
-int serial_irq_init(void);
-void serial_write(const char *text, size_t len);
-/* Poll for a received byte: -1 if none. */
-int serial_poll(void);
-
-/* VGA text mode, 80x25 (drivers/vga.c). */
-void vga_init(void);
 
 #endif
