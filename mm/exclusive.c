@@ -84,8 +84,16 @@ int excl_room_create(owner_t owner, unsigned int target, const char *name)
 
 	if (excl_create_args_bad(owner, target, name, caller))
 		return -EINVAL;
+	/*
+	 * The owner test, the search and the claim in one step with
+	 * interrupts off: two threads creating rooms at once (one CPU, so
+	 * one preempting the other) never both see a slot free, nor an
+	 * owner without a room.
+	 */
+	local_irq_save(flags);
 	id = excl_room_find(owner);
 	if (id >= 0) {
+		local_irq_restore(flags);
 		mm_report(MM_BUG_BAD_CALL, "excl_room_create", caller, ~0UL, 0,
 			  "%s already has exclusive room %d",
 			  owner_name(owner, who, sizeof(who)), id);
@@ -94,12 +102,12 @@ int excl_room_create(owner_t owner, unsigned int target, const char *name)
 	for (id = 0; id < NR_EXCL_ROOMS && excl_rooms[id].name; id++)
 		;
 	if (id == NR_EXCL_ROOMS) {
+		local_irq_restore(flags);
 		mm_report(MM_BUG_BAD_CALL, "excl_room_create", caller, ~0UL, 0,
 			  "all %d exclusive rooms are in use", NR_EXCL_ROOMS);
 		return -EBUSY;
 	}
 	room = &excl_rooms[id];
-	local_irq_save(flags);
 	*room = (struct excl_room){ .name = name, .owner = owner,
 				    .target = target };
 	pfn_list_init(&room->list);
