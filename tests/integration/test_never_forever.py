@@ -130,8 +130,10 @@ def test_keyboard_ctrl_c_reaches_a_wait_behind_a_full_input_ring():
         m = vm.wait_for(r"^alloc: interrupted after (\d+) ms: no block of "
                         r"order 10 for GFP_KERNEL\|__GFP_NOFAIL$", 20)
         assert int(m.group(1)) > 0, m.group(0)
-        # The shell now reads the a's: one line too long, ended here.
-        vm.send_line("")
+        # The shell now reads the a's: one line too long. End it on the
+        # keyboard too, behind them (a serial Enter could find the ring
+        # still full, and be refused).
+        q.send_key("ret")
         vm.wait_for(r"^line too long .*\n" + re.escape(PROMPT))
         kbd = vm.command("kbd")
         refused = re.search(r"shell ring: (\d+) characters refused", kbd)
