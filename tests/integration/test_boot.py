@@ -2,11 +2,9 @@
 
 Each boot must reach the banner ("Labyrinth ...") and the shell prompt.
 """
-import os
 import re
 import struct
 import subprocess
-import tempfile
 import time
 
 from testlib import (ISO, KERNEL, PROMPT, TEST_KERNEL, ConsoleProcess, Qemu,
@@ -57,22 +55,13 @@ def test_kernel_images_are_multiboot():
         assert ident == b"\x7fELF\x01", "%s is not an ELF32 file" % elf
 
 
-def _vga_rows(vm, tmpdir):
-    """The 80x25 text screen at 0xb8000 (character, attribute pairs)."""
-    dump = os.path.join(tmpdir, "vga.bin")
-    vm.qmp().execute("pmemsave", val=0xB8000, size=80 * 25 * 2, filename=dump)
-    with open(dump, "rb") as f:
-        screen = f.read()[0::2].decode("latin-1")
-    return [screen[i:i + 80].rstrip() for i in range(0, len(screen), 80)]
-
-
 def test_vga_console_shows_banner():
     # The VGA path compiled in and used: banner and prompt on the screen.
-    with Qemu(kernel=KERNEL, qmp=True) as vm, tempfile.TemporaryDirectory() as d:
+    with Qemu(kernel=KERNEL, qmp=True) as vm:
         vm.wait_boot()
         deadline = time.monotonic() + 5     # the serial line may be ahead
         while True:
-            rows = _vga_rows(vm, d)
+            rows = vm.vga_rows()
             if any(r.startswith("Labyrinth ") for r in rows) and \
                any(r.startswith(PROMPT.strip()) for r in rows):
                 return

@@ -4,10 +4,8 @@ clear line on the serial port and on the VGA screen, then halt the CPU with
 QEMU still up (under -no-reboot a triple fault would end QEMU instead: the
 silent failure these checks replace). boot/early.asm does both.
 """
-import os
 import re
 import struct
-import tempfile
 import time
 
 from testlib import KERNEL, TEST_KERNEL, Qemu, TestFailure, params
@@ -22,15 +20,6 @@ CPUS = {
     "pentium2,-pse": "it lacks PSE (4 MiB pages)",
     "486,level=0": "its CPUID tells no features",
 }
-
-
-def _vga_rows(vm, tmpdir):
-    """The 80x25 text screen at 0xb8000, one string per row."""
-    dump = os.path.join(tmpdir, "vga.bin")
-    vm.qmp().execute("pmemsave", val=0xB8000, size=80 * 25 * 2, filename=dump)
-    with open(dump, "rb") as f:
-        screen = f.read()[0::2].decode("latin-1")
-    return [screen[i:i + 80].rstrip() for i in range(0, len(screen), 80)]
 
 
 def _assert_halted(vm):
@@ -49,8 +38,7 @@ def _assert_halted(vm):
 
 
 def _assert_on_screen(vm, line):
-    with tempfile.TemporaryDirectory() as d:
-        rows = _vga_rows(vm, d)
+    rows = vm.vga_rows()
     if line not in rows:
         raise TestFailure("%r is not on the VGA screen; it shows:\n%s"
                           % (line, "\n".join(rows)))

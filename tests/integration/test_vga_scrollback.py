@@ -7,28 +7,11 @@ and after Shift-PgUp (through the PS/2 keyboard) the lines half a screen
 further up, until new output brings the view back. The logic itself is
 tested in tests/kernel/test_vga.c.
 """
-import os
-import tempfile
 import time
 
 from testlib import KERNEL, PROMPT, Qemu, TestFailure
 
 ROWS, COLS, STEP = 25, 80, 12
-
-
-def screen(vm):
-    """The 25 rows on the VGA screen, trailing blanks cut."""
-    fd, path = tempfile.mkstemp(prefix="labyrinth-vga-")
-    os.close(fd)
-    try:
-        vm.qmp().execute("pmemsave", val=0xB8000, size=ROWS * COLS * 2,
-                         filename=path)
-        with open(path, "rb") as f:
-            cells = f.read()
-    finally:
-        os.unlink(path)
-    return [cells[r * COLS * 2:(r + 1) * COLS * 2:2].decode("latin-1").rstrip()
-            for r in range(ROWS)]
 
 
 def serial_lines(vm):
@@ -40,7 +23,7 @@ def serial_lines(vm):
 def wait_screen(vm, want, what, timeout=10):
     deadline = time.monotonic() + timeout
     while True:
-        got = screen(vm)
+        got = vm.vga_rows(ROWS, COLS)
         if got == want:
             return
         if time.monotonic() > deadline:
@@ -71,10 +54,10 @@ def test_shift_page_up_shows_older_lines_until_new_output():
         for _ in range(8):
             q.send_key("pgup", shift=True)
         deadline = time.monotonic() + 10
-        while screen(vm)[0] != banner:
+        while vm.vga_rows(ROWS, COLS)[0] != banner:
             if time.monotonic() > deadline:
                 raise TestFailure("the banner is not on top after 8 more "
-                                  "Shift-PgUp:\n" + "\n".join(screen(vm)))
+                                  "Shift-PgUp:\n" + "\n".join(vm.vga_rows(ROWS, COLS)))
             time.sleep(0.1)
         # New output (the echo of a key) brings the view back to the
         # bottom. The key comes on the keyboard, after the Shift-PgUps

@@ -118,6 +118,17 @@ class Qemu(ConsoleProcess):
             self._qmp = Qmp(self.qmp_path, alive=self.alive)
         return self._qmp
 
+    def vga_rows(self, rows=25, cols=80):
+        """The VGA text screen (physical 0xB8000, a character and an
+        attribute a cell), one string a row, trailing blanks cut. Read
+        through QMP's pmemsave, so Qemu(qmp=True) is needed."""
+        path = os.path.join(self._tmp or "", "vga.bin")
+        self.qmp().execute("pmemsave", val=0xB8000, size=rows * cols * 2,
+                           filename=path)
+        with open(path, "rb") as f:
+            chars = f.read()[0::2].decode("latin-1")
+        return [chars[r * cols:(r + 1) * cols].rstrip() for r in range(rows)]
+
     def kill(self):
         if self._qmp is not None:
             self._qmp.close()
