@@ -3,8 +3,8 @@
  *
  * Output is polled (wait for the transmit holding register to empty, then
  * write the byte), so printk works from anywhere, even in an oops. Input
- * raises IRQ4 when the interrupt controller is set up; until then the shell
- * polls with serial_poll().
+ * raises IRQ4 when the interrupt controller is set up; until then the
+ * console layer polls it (serial_poll(), the console's poll hook).
  */
 #include <asm/io.h>
 #include <drivers/serial.h>
@@ -28,6 +28,31 @@
 #define IER_RX		0x01
 #define MCR_DTR_RTS_OUT2 0x0B	/* OUT2 gates the UART's IRQ line */
 
+static void serial_putc(char c)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
+		cpu_relax();
+	outb(COM1 + UART_DATA, (u8)c);
+}
+
+/* Terminals want CR LF; the kernel writes LF alone. */
+static void serial_write(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			serial_putc('\r');
+		serial_putc(text[i]);
+	}
+}
+
+/* A received byte, or -1 if none: the console's poll. */
+static int serial_poll(void)
+{
+	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return inb(COM1 + UART_DATA);
+}
+
 static struct console serial_console = {
 	.name = "ttyS0",
 	.write = serial_write,
@@ -47,30 +72,6 @@ void serial_init(void)
 	outb(COM1 + UART_IER, IER_RX);
 	console_register(&serial_console);
 	console_set_emergency(&serial_console);	/* polled: always works */
-}
-
-static void serial_putc(char c)
-{
-	while (!(inb(COM1 + UART_LSR) & LSR_THR_EMPTY))
-		cpu_relax();
-	outb(COM1 + UART_DATA, (u8)c);
-}
-
-/* Terminals want CR LF; the kernel writes LF alone. */
-void serial_write(const char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '\n')
-			serial_putc('\r');
-		serial_putc(text[i]);
-	}
-}
-
-int serial_poll(void)
-{
-	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
-		return -1;
-	return inb(COM1 + UART_DATA);
 }
 
 /* IRQ4: move every received byte into the console input ring. */

@@ -5,8 +5,6 @@
 #ifndef LABYRINTH_DRIVERS_SERIAL_H
 #define LABYRINTH_DRIVERS_SERIAL_H
 
-#include <types.h>
-
 /* 115200 8N1; registers COM1 as a console and as the emergency output. */
 void serial_init(void);
 /*
@@ -15,8 +13,5 @@ void serial_init(void);
  * error.
  */
 int serial_irq_init(void);
-void serial_write(const char *text, size_t len);
-/* Poll for a received byte: -1 if none. */
-int serial_poll(void);
 
 #endif
